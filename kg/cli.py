@@ -1,0 +1,400 @@
+"""The ``kg`` command line: each command parses options, makes one library call and echoes.
+
+Settings are resolved here and only here (defaults < environment < flags); the library
+receives explicit arguments. ``KGError`` becomes one ``Error: ...`` line and exit status 1,
+translated once in ``KGGroup``. Progress bars and colour live only in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import __version__
+from kg.errors import InputError, KGError, QueryError
+from kg.ids import DEFAULT_BASE_IRI
+from kg.models import Corpus
+from kg.settings import Settings
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+LATEST_BUILD_FILE = "latest-build"
+
+
+class KGGroup(click.Group):
+    """A click group that turns every ``KGError`` into one clear line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except ValueError as exc:  # bad option values that only the library can judge (base IRI, ...)
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=KGGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="kg")
+def cli() -> None:
+    """neurokg: knowledge graphs of neuroscience, neuro-AI and neuromorphic papers.
+
+    \b
+    Start with:
+      kg build examples/papers.jsonl        # build the example corpus into exports/
+      kg stats                              # what the latest build contains
+      kg query --list                       # the named queries
+      kg query --named papers-by-hardware --bind hardware=loihi
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="kg")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _env_flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _state_dir(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    env = os.environ.get("KG_STATE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_STATE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "state") / "neurokg"
+
+
+def _remember_latest(out_dir: Path, state_dir: Path) -> None:
+    from kg.atomic import write_atomic
+
+    try:
+        write_atomic(state_dir / LATEST_BUILD_FILE, str(out_dir.resolve()) + "\n")
+    except KGError:
+        # Remembering the latest build is a convenience; a read-only home must not fail a build.
+        click.echo(f"note: could not record the latest build in {state_dir}", err=True)
+
+
+def _resolve_graph_path(graph: Path | None, state_dir: Path) -> Path:
+    """--graph, else $KG_GRAPH, else the latest build, else ./exports."""
+    if graph is not None:
+        return graph
+    env = os.environ.get("KG_GRAPH")
+    if env:
+        return Path(env)
+    pointer = state_dir / LATEST_BUILD_FILE
+    if pointer.is_file():
+        recorded = Path(pointer.read_text(encoding="utf-8").strip())
+        if recorded.exists():
+            return recorded
+    fallback = Path(Settings().out_dir)
+    if (fallback / "graph.ttl").exists():
+        return fallback
+    raise InputError(
+        "no graph to query: run `kg build INPUT` first, or pass --graph DIR_OR_FILE.ttl"
+    )
+
+
+@contextmanager
+def _progress(enabled: bool, label: str, total: int) -> Iterator[Any]:
+    """A tqdm bar on stderr (auto-hidden when stderr is not a terminal)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit="paper", file=sys.stderr, leave=False,
+               disable=None if enabled else True)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _echo_problems(corpus: Corpus, limit: int = 20) -> None:
+    for problem in corpus.problems[:limit]:
+        click.echo(f"skipped {problem}", err=True)
+    if len(corpus.problems) > limit:
+        click.echo(f"... and {len(corpus.problems) - limit} more skipped records (see build.json)", err=True)
+
+
+def _read(inputs: Sequence[Path], strict: bool) -> Corpus:
+    from kg.ingest import read_corpus
+
+    corpus = read_corpus(list(inputs), strict=strict)
+    _echo_problems(corpus)
+    return corpus
+
+
+input_argument = click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+strict_option = click.option(
+    "--strict", is_flag=True, default=None, help="Any malformed record is fatal [env KG_STRICT]."
+)
+base_iri_option = click.option(
+    "--base-iri", envvar="KG_BASE_IRI", default=DEFAULT_BASE_IRI, show_default=True,
+    help="Prefix of minted instance IRIs [env KG_BASE_IRI].",
+)
+graph_option = click.option(
+    "--graph", "graph_path", type=click.Path(path_type=Path), default=None,
+    help="Build directory or Turtle file to read [env KG_GRAPH; default: the latest build].",
+)
+state_dir_option = click.option(
+    "--state-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Where the latest build is remembered [env KG_STATE_DIR].",
+)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@cli.command()
+@input_argument
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              envvar="KG_OUT_DIR", default=Path("exports"), show_default=True,
+              help="Directory for the exports [env KG_OUT_DIR].")
+@click.option("-f", "--format", "formats", multiple=True,
+              help="Export only these formats (repeatable); default: all. See `kg export --help`.")
+@strict_option
+@base_iri_option
+@click.option("--no-validate", is_flag=True, help="Skip the SHACL validation of the graph.")
+@click.option("--title", default="neurokg", show_default=True, help="Title of the HTML view.")
+@state_dir_option
+@click.option("--progress/--no-progress", default=None, help="Progress bars on stderr [env KG_PROGRESS].")
+def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], strict: bool | None,
+          base_iri: str, no_validate: bool, title: str, state_dir: Path | None,
+          progress: bool | None) -> None:
+    """Build the knowledge graph of INPUT files into exports.
+
+    INPUT files are JSONL, CSV/TSV, BibTeX or paper listings (.txt); duplicates across
+    files are merged. Writes graph.ttl, graph.nt, graph.jsonld, graph.graphml, Parquet
+    tables, graph.html and build.json, each atomically.
+
+    \b
+    Example:
+      kg build examples/papers.jsonl -o exports/
+    """
+    from kg.runner import run_build
+
+    settings = Settings(
+        base_iri=base_iri,
+        out_dir=out_dir,
+        strict=bool(strict if strict is not None else _env_flag("KG_STRICT")),
+        validate=not no_validate,
+        progress=progress if progress is not None else (_env_flag("KG_PROGRESS") is not False),
+        state_dir=state_dir,
+    )
+    corpus = _read(inputs, settings.strict)
+    with _progress(settings.progress, "extract", len(corpus.papers)) as bar:
+        outcome = run_build(
+            corpus, inputs=inputs, settings=settings, formats=formats or None, title=title,
+            on_progress=lambda stage, done, total: bar.update(done - bar.n),
+        )
+    _remember_latest(out_dir, _state_dir(state_dir))
+    click.echo(outcome.summary)
+
+
+@cli.command()
+@input_argument
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Write JSON Lines here (default: stdout).")
+@strict_option
+@base_iri_option
+def extract(inputs: tuple[Path, ...], out_file: Path | None, strict: bool | None, base_iri: str) -> None:
+    """Tag METHOD, DATASET, BRAIN_REGION and HARDWARE mentions in INPUT files.
+
+    Writes one JSON object per paper: {"id", "entities": [{"start", "end", "label",
+    "text", "concept", "iri", "score"}]}, offsets into the document text (the record's
+    `text`, else title + blank line + abstract).
+
+    \b
+    Example:
+      kg extract examples/papers.jsonl -o mentions.jsonl
+    """
+    from kg.atomic import write_atomic
+    from kg.extract import build_nlp, extract_mentions, mentions_to_records
+    from kg.gazetteer import load_gazetteer
+    from kg.link import link_mentions
+
+    corpus = _read(inputs, bool(strict if strict is not None else _env_flag("KG_STRICT")))
+    gazetteer = load_gazetteer()
+    corpus = link_mentions(extract_mentions(corpus, build_nlp(gazetteer)), gazetteer)
+    lines = "".join(
+        json.dumps(record, ensure_ascii=False) + "\n"
+        for record in mentions_to_records(corpus, base_iri=base_iri)
+    )
+    if out_file is None:
+        click.echo(lines, nl=False)
+    else:
+        write_atomic(out_file, lines)
+        click.echo(f"Wrote {len(corpus.mentions)} mentions in {len(corpus.papers)} papers to {out_file}", err=True)
+
+
+@cli.command()
+@input_argument
+@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The normalised, deduplicated JSON Lines file to write.")
+@strict_option
+def ingest(inputs: tuple[Path, ...], out_file: Path, strict: bool | None) -> None:
+    """Read INPUT files, merge duplicates and write one normalised JSONL corpus.
+
+    This is how examples/papers.jsonl is made from the seed listings.
+
+    \b
+    Example:
+      kg ingest ../shared/seeds/*.txt -o examples/papers.jsonl
+    """
+    from kg.atomic import write_atomic
+    from kg.ingest import corpus_to_jsonl
+
+    corpus = _read(inputs, bool(strict if strict is not None else _env_flag("KG_STRICT")))
+    write_atomic(out_file, corpus_to_jsonl(corpus))
+    click.echo(
+        f"Wrote {len(corpus.papers)} papers to {out_file} "
+        f"({corpus.duplicates_merged} duplicates merged, {len(corpus.problems)} records skipped)"
+    )
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("-n", "--named", default=None, help="Run a named query (see --list).")
+@click.option("-b", "--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind a variable (repeatable): an IRI, a number, a \"quoted literal\", or a concept name.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@graph_option
+@state_dir_option
+def query(sparql: str | None, named: str | None, binds: tuple[str, ...], list_queries: bool,
+          output_format: str, graph_path: Path | None, state_dir: Path | None) -> None:
+    """Answer a SPARQL query over the latest build (or --graph).
+
+    SPARQL is a query string or a .rq file; or use --named NAME. Prefixes kg:, dcterms:,
+    skos:, cito:, prov:, foaf:, fabio:, rdfs:, xsd: are predeclared.
+
+    \b
+    Examples:
+      kg query --named papers-by-hardware --bind hardware=loihi
+      kg query examples/queries/regions-and-methods.rq --format csv
+      kg query "SELECT ?c (COUNT(?p) AS ?n) WHERE { ?p kg:usesHardware ?c } GROUP BY ?c"
+    """
+    from kg.query import (
+        format_csv,
+        format_json,
+        format_table,
+        list_named_queries,
+        load_graph,
+        load_named_query,
+        resolve_binding,
+        run_query,
+    )
+
+    if list_queries:
+        for item in list_named_queries():
+            binds_text = f"  [bind: {', '.join(item.bind)}]" if item.bind else ""
+            click.echo(f"{item.name:28} {item.title}{binds_text}")
+        return
+    if named and sparql:
+        raise QueryError("give either a SPARQL query/file or --named NAME, not both")
+    if named:
+        text = load_named_query(named).text
+    elif sparql:
+        candidate = Path(sparql)
+        text = candidate.read_text(encoding="utf-8") if candidate.suffix in {".rq", ".sparql"} and candidate.is_file() else sparql
+        if candidate.suffix in {".rq", ".sparql"} and not candidate.is_file():
+            raise InputError(f"query file {sparql} does not exist")
+    else:
+        raise QueryError("no query given: pass a SPARQL string, a .rq file, or --named NAME (see --list)")
+    graph = load_graph(_resolve_graph_path(graph_path, _state_dir(state_dir)))
+    bindings = {}
+    for item in binds:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--bind {item!r} is not VAR=VALUE, e.g. --bind hardware=loihi")
+        bindings[name.strip().lstrip("?$")] = resolve_binding(graph, value)
+    result = run_query(graph, text, bindings=bindings)
+    formatter = {"table": format_table, "csv": format_csv, "json": format_json}[output_format]
+    click.echo(formatter(result), nl=output_format == "table")
+
+
+@cli.command()
+@graph_option
+@state_dir_option
+@click.option("--top", default=10, show_default=True, help="How many top concepts per type.")
+def stats(graph_path: Path | None, state_dir: Path | None, top: int) -> None:
+    """Counts per entity type, top concepts per type, papers without any mention.
+
+    \b
+    Example:
+      kg stats --top 5
+    """
+    from kg.query import load_graph
+    from kg.stats import compute_stats, format_stats
+
+    graph = load_graph(_resolve_graph_path(graph_path, _state_dir(state_dir)))
+    click.echo(format_stats(compute_stats(graph, top=top)))
+
+
+@cli.command()
+@click.argument("graph_file", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, required=True,
+              help="Format to write (repeatable): turtle, ntriples, jsonld, graphml, tables, html.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("."), show_default=True, help="Directory to write into.")
+@click.option("--title", default="neurokg", show_default=True, help="Title of the HTML view.")
+def export(graph_file: Path, formats: tuple[str, ...], out_dir: Path, title: str) -> None:
+    """Re-export a saved graph (a build directory or a Turtle file) in other formats.
+
+    \b
+    Example:
+      kg export exports/graph.ttl --format html --format graphml -o views/
+    """
+    from kg.export import export_all
+    from kg.query import load_graph
+
+    written = export_all(load_graph(graph_file), out_dir, formats=formats, title=title)
+    for name, path in sorted(written.items()):
+        click.echo(f"{name:10} {path}")
+
+
+@cli.command()
+@click.option("--source", "source_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              default=Path("../shared/vocab"), show_default=True,
+              help="Folder of the vocabulary sources (UBERON, Allen, Papers with Code, ONM JSONL).")
+@click.option("--curated", "curated_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("ontology/vocab/curated"), show_default=True,
+              help="Folder of the project's curated vocabulary.")
+@click.option("--ontology-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("ontology/vocab"), show_default=True, help="Where the SKOS schemes go.")
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("kg/data"), show_default=True, help="Where the compiled gazetteer goes.")
+def vocab(source_dir: Path, curated_dir: Path, ontology_dir: Path, data_dir: Path) -> None:
+    """Regenerate the SKOS concept schemes and the gazetteer from the vocabularies.
+
+    Run from the repository root; the outputs are committed, so builds never need the
+    sources. Rerunning on the same sources gives byte-identical files.
+
+    \b
+    Example:
+      kg vocab --source ../shared/vocab
+    """
+    from kg.schemes import generate_vocabulary, write_vocabulary
+
+    written = write_vocabulary(generate_vocabulary(source_dir, curated_dir), ontology_dir, data_dir)
+    for path in written:
+        click.echo(str(path))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
