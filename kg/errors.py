@@ -5,10 +5,21 @@
   x VocabularyError       a vocabulary source or concept scheme is missing or malformed
   x ExtractionError       spaCy pipeline or gazetteer problem
   x EnrichmentError       Semantic Scholar enrichment failed as a whole
+    + S2Error             a Semantic Scholar request failed (.url)
+      - S2HTTPError       a non-2xx answer kg cannot treat as data (.status, .api_message)
+        . S2AuthError     401/403: the API key was rejected; never retried
+        . S2RateLimited   429 still after every retry (also an S2Unavailable)
+        . S2ServerError   500/502/503/504 still after every retry (also an S2Unavailable)
+      - S2Unavailable     the service could not be reached or kept failing: an outage
+      - S2ResponseError   a 2xx answer whose JSON has an unexpected shape
   x ValidationError       the graph breaks the SHACL shapes (.report)
   x QueryError            a SPARQL query could not be run
     + QuerySyntaxError    SPARQL did not parse (.line, .column)
   x ExportError           unknown format or unwritable destination
+
+A paper Semantic Scholar does not know is *not* an error either: it is reported in
+``kg.enrich.EnrichReport.unresolved``. ``kg.enrich.enrich`` turns an ``S2Unavailable`` into a
+run cut short (``EnrichReport.cut_short``) that keeps everything fetched so far.
 
 A malformed record is *not* an error unless ``--strict`` is given: it is reported as a
 ``kg.models.Problem`` and skipped. The CLI translates ``KGError`` into one line on
@@ -44,6 +55,45 @@ class ExtractionError(KGError):
 
 class EnrichmentError(KGError):
     """Enrichment from Semantic Scholar failed as a whole."""
+
+
+class S2Error(EnrichmentError):
+    """A request to Semantic Scholar failed."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class S2HTTPError(S2Error):
+    """Semantic Scholar answered with a status kg cannot treat as data."""
+
+    def __init__(
+        self, message: str, *, status: int, url: str | None = None, api_message: str | None = None
+    ) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+        self.api_message = api_message  # the body's "error" or "message" text
+
+
+class S2AuthError(S2HTTPError):
+    """Semantic Scholar rejected the API key (401/403); retrying cannot help."""
+
+
+class S2Unavailable(S2Error):
+    """Semantic Scholar could not be reached, or kept failing after every retry (an outage)."""
+
+
+class S2RateLimited(S2HTTPError, S2Unavailable):
+    """Semantic Scholar still answered 429 Too Many Requests after every retry."""
+
+
+class S2ServerError(S2HTTPError, S2Unavailable):
+    """Semantic Scholar still answered 500/502/503/504 after every retry."""
+
+
+class S2ResponseError(S2Error):
+    """A successful answer from Semantic Scholar had an unexpected JSON shape."""
 
 
 class ValidationError(KGError):
