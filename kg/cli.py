@@ -108,13 +108,34 @@ def _resolve_graph_path(graph: Path | None, state_dir: Path) -> Path:
     )
 
 
-@contextmanager
-def _progress(enabled: bool, label: str, total: int) -> Iterator[Any]:
-    """A tqdm bar on stderr (auto-hidden when stderr is not a terminal)."""
-    from tqdm import tqdm
+class _StageBar:
+    """One tqdm bar on stderr that restarts for each pipeline stage (hidden off a terminal)."""
 
-    bar = tqdm(total=total, desc=label, unit="paper", file=sys.stderr, leave=False,
-               disable=None if enabled else True)
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.stage: str | None = None
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=stage, unit="paper", file=sys.stderr, leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[_StageBar]:
+    bar = _StageBar(enabled)
     try:
         yield bar
     finally:
@@ -156,6 +177,73 @@ state_dir_option = click.option(
 )
 
 
+def s2_options(function: Any) -> Any:
+    """The Semantic Scholar options shared by `kg build` and `kg enrich`."""
+    options = [
+        click.option("--offline", is_flag=True, default=None,
+                     help="Never touch the network: enrich from the cache only [env KG_OFFLINE]."),
+        click.option("--refresh", is_flag=True, help="Fetch again even what the cache holds."),
+        click.option("--max-age", default=None, metavar="AGE",
+                     help="Renew cache entries older than AGE (90s, 30m, 12h, 7d, 4w)."),
+        click.option("--s2-url", envvar="S2_API_URL", default=Settings().s2_api_url, show_default=True,
+                     help="Semantic Scholar Graph API root [env S2_API_URL]."),
+        click.option("--s2-api-key", envvar="S2_API_KEY", default=None,
+                     help="Semantic Scholar API key [env S2_API_KEY]; anonymous works, slower."),
+        click.option("--s2-min-interval", type=click.FloatRange(min=0), envvar="KG_S2_MIN_INTERVAL",
+                     default=Settings().s2_min_interval, show_default=True,
+                     help="Seconds between S2 requests; it slows down further after a 429 [env KG_S2_MIN_INTERVAL]."),
+        click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), envvar="KG_CACHE_DIR",
+                     default=None, help="Cache of S2 answers [env KG_CACHE_DIR; default ~/.cache/neurokg/s2]."),
+        click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+                     help="0: citations among corpus papers only; 1: add cited/citing papers as light nodes; "
+                          "2: also fetch their edges."),
+        click.option("--no-citations", is_flag=True, help="Do not fetch the papers that cite corpus papers."),
+        click.option("--no-title-match", is_flag=True,
+                     help="Resolve papers by their ids only (no title search: one request fewer per paper)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _cache_dir(option: Path | None) -> Path:
+    if option is not None:
+        return option
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "neurokg" / "s2"
+
+
+def _s2_source(settings: Settings, *, refresh: bool, max_age: str | None) -> Any:
+    from kg.cache import JsonCache, parse_max_age
+    from kg.s2 import SemanticScholar
+
+    try:
+        age = parse_max_age(max_age) if max_age else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-age") from exc
+    return SemanticScholar(
+        base_url=settings.s2_api_url, api_key=settings.s2_api_key,
+        cache=JsonCache(_cache_dir(settings.cache_dir)), offline=settings.offline,
+        refresh=refresh, max_age=age, min_interval=settings.s2_min_interval,
+    )
+
+
+def _enrich_options(depth: int, no_citations: bool, no_title_match: bool) -> dict[str, Any]:
+    return {"depth": depth, "citations": not no_citations, "match_titles": not no_title_match}
+
+
+def _echo_enrichment(outcome: Any) -> None:
+    report = outcome.result.enrich_report
+    if report is None:
+        return
+    from kg.enrich import format_report
+
+    click.echo(format_report(report))
+    if report.cut_short:
+        click.echo(f"warning: Semantic Scholar enrichment cut short: {report.message}; "
+                   "run `kg enrich` to complete it (finished requests are cached)", err=True)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -172,22 +260,36 @@ state_dir_option = click.option(
 @click.option("--title", default="neurokg", show_default=True, help="Title of the HTML view.")
 @state_dir_option
 @click.option("--progress/--no-progress", default=None, help="Progress bars on stderr [env KG_PROGRESS].")
+@click.option("--enrich/--no-enrich", "enrich", default=None,
+              help="Enrich through Semantic Scholar (default: on) [env KG_ENRICH].")
+@s2_options
 def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], strict: bool | None,
           base_iri: str, no_validate: bool, title: str, state_dir: Path | None,
-          progress: bool | None) -> None:
+          progress: bool | None, enrich: bool | None, offline: bool | None, refresh: bool,
+          max_age: str | None, s2_url: str, s2_api_key: str | None, s2_min_interval: float,
+          cache_dir: Path | None, depth: int, no_citations: bool, no_title_match: bool) -> None:
     """Build the knowledge graph of INPUT files into exports.
 
     INPUT files are JSONL, CSV/TSV, BibTeX or paper listings (.txt); duplicates across
-    files are merged. Writes graph.ttl, graph.nt, graph.jsonld, graph.graphml, Parquet
+    files are merged. Papers are enriched through Semantic Scholar (ids, venue, authors,
+    citations with intents; cached on disk) unless --no-enrich; with --offline only the
+    cache is used. Writes graph.ttl, graph.nt, graph.jsonld, graph.graphml, Parquet
     tables, graph.html and build.json, each atomically.
 
     \b
     Example:
-      kg build examples/papers.jsonl -o exports/
+      kg build examples/papers.jsonl -o exports/ --offline
     """
     from kg.runner import run_build
 
+    env_enrich = _env_flag("KG_ENRICH")
     settings = Settings(
+        enrich=enrich if enrich is not None else (env_enrich is not False),
+        offline=bool(offline if offline is not None else _env_flag("KG_OFFLINE")),
+        s2_api_url=s2_url,
+        s2_api_key=s2_api_key,
+        s2_min_interval=s2_min_interval,
+        cache_dir=cache_dir,
         base_iri=base_iri,
         out_dir=out_dir,
         strict=bool(strict if strict is not None else _env_flag("KG_STRICT")),
@@ -196,12 +298,57 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], str
         state_dir=state_dir,
     )
     corpus = _read(inputs, settings.strict)
-    with _progress(settings.progress, "extract", len(corpus.papers)) as bar:
+    source = _s2_source(settings, refresh=refresh, max_age=max_age) if settings.enrich else None
+    with _progress(settings.progress) as bar:
         outcome = run_build(
             corpus, inputs=inputs, settings=settings, formats=formats or None, title=title,
-            on_progress=lambda stage, done, total: bar.update(done - bar.n),
+            source=source, enrich_options=_enrich_options(depth, no_citations, no_title_match),
+            on_progress=bar,
         )
     _remember_latest(out_dir, _state_dir(state_dir))
+    _echo_enrichment(outcome)
+    click.echo(outcome.summary)
+
+
+@cli.command()
+@graph_option
+@state_dir_option
+@click.option("--progress/--no-progress", default=None, help="Progress bars on stderr [env KG_PROGRESS].")
+@s2_options
+def enrich(graph_path: Path | None, state_dir: Path | None, progress: bool | None, offline: bool | None,
+           refresh: bool, max_age: str | None, s2_url: str, s2_api_key: str | None, s2_min_interval: float,
+           cache_dir: Path | None, depth: int, no_citations: bool, no_title_match: bool) -> None:
+    """Enrich (or refresh) the latest build through Semantic Scholar.
+
+    Rebuilds the build directory from the inputs its build.json names, with enrichment
+    on. Answers come from the cache where it has them, so a rerun costs nothing; use
+    --refresh or --max-age to renew them. A run cut short by an outage keeps the previous
+    build and everything fetched so far in the cache.
+
+    \b
+    Example:
+      kg enrich --max-age 30d
+    """
+    from kg.runner import rerun_build
+
+    build_dir = _resolve_graph_path(graph_path, _state_dir(state_dir))
+    settings = Settings(
+        enrich=True,
+        offline=bool(offline if offline is not None else _env_flag("KG_OFFLINE")),
+        s2_api_url=s2_url, s2_api_key=s2_api_key, s2_min_interval=s2_min_interval, cache_dir=cache_dir,
+        progress=progress if progress is not None else (_env_flag("KG_PROGRESS") is not False),
+    )
+    source = _s2_source(settings, refresh=refresh, max_age=max_age)
+    with _progress(settings.progress) as bar:
+        outcome = rerun_build(
+            build_dir, settings=settings, source=source,
+            enrich_options=_enrich_options(depth, no_citations, no_title_match),
+            on_progress=bar,
+        )
+    _echo_enrichment(outcome)
+    if outcome.result.enrich_report is not None and outcome.result.enrich_report.cut_short:
+        click.echo(f"The previous build in {build_dir} was kept.")
+        return
     click.echo(outcome.summary)
 
 

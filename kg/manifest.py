@@ -26,9 +26,10 @@ _TRACKED = ("neurokg", "spacy", "rdflib", "networkx", "polars", "pyvis", "pyshac
 class InputFile:
     """One input file as the build read it."""
 
-    path: str
+    path: str  # as given on the command line
     sha256: str
     bytes: int
+    resolved: str = ""  # absolute path, so `kg enrich` finds the inputs from any directory
 
 
 def hash_file(path: Path) -> InputFile:
@@ -39,7 +40,7 @@ def hash_file(path: Path) -> InputFile:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
             size += len(chunk)
-    return InputFile(path=str(path), sha256=digest.hexdigest(), bytes=size)
+    return InputFile(path=str(path), sha256=digest.hexdigest(), bytes=size, resolved=str(path.resolve()))
 
 
 def library_versions() -> dict[str, str]:

@@ -100,8 +100,11 @@ def build(
     if source is not None:
         from kg.enrich import enrich  # imported lazily: offline builds never load the client
 
+        options = dict(enrich_options or {})
+        if on_progress is not None:
+            options.setdefault("on_progress", lambda step: on_progress(step.stage, step.done, step.total))
         with timer.stage("enrich"):
-            corpus, report = enrich(corpus, source, **(enrich_options or {}))
+            corpus, report = enrich(corpus, source, **options)
     with timer.stage("rdf"):
         graph = to_rdf(corpus, base_iri=base_iri)
     if validate:

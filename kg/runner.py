@@ -79,7 +79,8 @@ def run_build(
             timings=timings,
             outputs=outputs,
             settings={"base_iri": settings.base_iri, "strict": settings.strict, "validate": settings.validate,
-                      "formats": list(formats or DEFAULT_FORMATS)},
+                      "formats": list(formats or DEFAULT_FORMATS), "title": title,
+                      "enrich": source is not None, "offline": settings.offline},
             problems=result.corpus.problems,
             extractor={"name": EXTRACTOR_NAME, "version": EXTRACTOR_VERSION},
             enrichment=None if result.enrich_report is None else _report_dict(result.enrich_report),
@@ -88,6 +89,68 @@ def run_build(
     outputs = {**outputs, "manifest": manifest_path}
     return BuildOutcome(result=result, outputs=outputs, counts=counts, timings=timings,
                         summary=format_summary(counts, outputs, timings, validated=settings.validate))
+
+
+def rerun_build(
+    build_dir: Path,
+    *,
+    settings: Settings,
+    source: Any,
+    enrich_options: Mapping[str, Any] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> BuildOutcome:
+    """Rebuild ``build_dir`` from the inputs its ``build.json`` names, enriching through ``source``.
+
+    The new build is made beside the old one and moved in only when enrichment was not cut
+    short, so an outage never replaces a good build with a poorer one.
+
+    Raises:
+        kg.errors.InputError: If the directory has no ``build.json`` or an input is gone.
+    """
+    import json
+    import os
+    import shutil
+    from dataclasses import replace
+
+    from kg.errors import InputError
+    from kg.ingest import read_corpus
+
+    if build_dir.is_file():
+        build_dir = build_dir.parent
+    manifest_path = build_dir / MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise InputError(f"{build_dir} has no {MANIFEST_NAME}; run `kg build INPUT -o {build_dir}` first")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    inputs = [Path(item.get("resolved") or item["path"]) for item in manifest.get("inputs", [])]
+    missing = [str(path) for path in inputs if not path.is_file()]
+    if missing:
+        raise InputError(f"the inputs of {build_dir} are gone: {', '.join(missing)}; rebuild with `kg build`")
+    recorded = manifest.get("settings", {})
+    corpus = read_corpus(inputs, strict=bool(recorded.get("strict", False)))
+    staging = build_dir.parent / f".{build_dir.name}.enrich-tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staged_settings = replace(
+        settings, out_dir=staging, base_iri=recorded.get("base_iri", settings.base_iri),
+        strict=bool(recorded.get("strict", False)), validate=bool(recorded.get("validate", True)),
+    )
+    try:
+        outcome = run_build(
+            corpus, inputs=inputs, settings=staged_settings, formats=recorded.get("formats"),
+            title=recorded.get("title", "neurokg"), source=source, enrich_options=enrich_options,
+            on_progress=on_progress,
+        )
+        report = outcome.result.enrich_report
+        if report is not None and report.cut_short:
+            return outcome  # the previous build stays; the staging copy is removed below
+        moved = {}
+        for name, path in outcome.outputs.items():
+            target = build_dir / path.name
+            os.replace(path, target)  # same filesystem: each file switches atomically
+            moved[name] = target
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary = outcome.summary.replace(str(staging), str(build_dir))
+    return replace(outcome, outputs=moved, summary=summary)
 
 
 def _report_dict(report: Any) -> dict[str, Any]:
@@ -130,7 +193,7 @@ def format_summary(
         f"Papers: {counts['papers']:,} ({counts['duplicates_merged']:,} duplicates merged, "
         f"{counts['skipped_records']:,} records skipped)",
         f"Mentions: {counts['mentions']:,} of {counts['concepts']:,} concepts "
-        f"({counts['papers_without_mentions']:,} papers without any mention)",
+        f"(papers without any mention: {counts['papers_without_mentions']:,})",
     ]
     for name, row in counts["per_type"].items():
         lines.append(f"  {name:<13} {row['mentions']:>7,} mentions {row['concepts']:>6,} concepts")

@@ -40,6 +40,26 @@ class Settings:
         help="Where kg remembers the latest build (default: $XDG_STATE_HOME/neurokg or ~/.local/state/neurokg)",
     )
     strict: bool = setting(False, env="KG_STRICT", help="Treat any malformed input record as fatal")
+    enrich: bool = setting(
+        True, env="KG_ENRICH", help="Enrich papers through Semantic Scholar during `kg build` (off: --no-enrich)"
+    )
+    offline: bool = setting(
+        False, env="KG_OFFLINE", help="Never touch the network: enrich from the cache only"
+    )
+    s2_api_url: str = setting(
+        "https://api.semanticscholar.org/graph/v1", env="S2_API_URL", help="Semantic Scholar Graph API root"
+    )
+    s2_api_key: str | None = setting(
+        None, env="S2_API_KEY", help="Semantic Scholar API key, sent as x-api-key (optional; anonymous is slower)"
+    )
+    s2_min_interval: float = setting(
+        1.0, env="KG_S2_MIN_INTERVAL", help="Seconds between Semantic Scholar requests (the public rate is 1/s)"
+    )
+    cache_dir: Path | None = setting(
+        None,
+        env="KG_CACHE_DIR",
+        help="Cache of Semantic Scholar answers (default: $XDG_CACHE_HOME/neurokg/s2 or ~/.cache/neurokg/s2)",
+    )
     validate: bool = setting(True, help="Validate every build against ontology/shapes.ttl (SHACL)")
     progress: bool = setting(True, env="KG_PROGRESS", help="Show progress bars on long work (stderr only)")
 

@@ -24,6 +24,10 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     # Keep the "latest build" pointer inside the test's own directory.
     monkeypatch.setenv("KG_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("KG_GRAPH", raising=False)
+    # Enrichment has its own tests against the fake server (test_cli_enrich.py); these
+    # builds stay offline, and a cache in the test's directory is all they may touch.
+    monkeypatch.setenv("KG_ENRICH", "0")
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
     return CliRunner()
 
 
