@@ -1,0 +1,135 @@
+"""Turn hand-written span lists (data/dev/spans.txt) into the gold file neuro-ai-dev.jsonl.
+
+Not part of the package: a helper for the people who annotate. The annotator reads each
+document and writes, under ``## <paper id>``, one line per entity:
+
+    LABEL<TAB>canonical<TAB>surface | surface | ...
+
+A surface that is all lower case matches any case; one with a capital matches exactly;
+``(s)`` marks an optional plural ending. Every occurrence is located with word boundaries
+(letters and digits), longest surface first, without overlaps ("annotate every
+occurrence"). A line ``-<TAB>context`` blocks every candidate inside an occurrence of that
+exact context string (an occurrence the annotator judged not to be an entity).
+
+    python data/dev/annotate.py            # writes data/dev/neuro-ai-dev.jsonl
+    python data/dev/annotate.py --show ID  # prints one document's located spans
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from kg.ingest import read_corpus
+from kg.models import Paper
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+LABELS = {"METHOD", "DATASET", "BRAIN_REGION", "HARDWARE"}
+
+
+def parse_spec(text: str) -> dict[str, tuple[list[tuple[str, str, str]], list[str]]]:
+    docs: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {}
+    current: str | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line or line.startswith("#!"):
+            continue
+        if line.startswith("## "):
+            current = line[3:].strip()
+            if current in docs:
+                sys.exit(f"spans.txt:{number}: {current} listed twice")
+            docs[current] = ([], [])
+            continue
+        if current is None:
+            sys.exit(f"spans.txt:{number}: entry before any '## id' header")
+        fields = line.split("\t")
+        if fields[0] == "-" and len(fields) == 2:
+            docs[current][1].append(fields[1])
+            continue
+        if len(fields) != 3 or fields[0] not in LABELS:
+            sys.exit(f"spans.txt:{number}: expected LABEL<TAB>canonical<TAB>surfaces, got {line!r}")
+        label, canonical, surfaces = fields
+        for surface in surfaces.split(" | "):
+            docs[current][0].append((label, canonical.strip(), surface.strip()))
+    return docs
+
+
+def _pattern(surface: str) -> re.Pattern[str]:
+    body = re.escape(surface).replace(r"\(s\)", "s?")
+    flags = re.IGNORECASE if surface == surface.lower() else 0
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", flags)
+
+
+def locate(
+    text: str, entries: list[tuple[str, str, str]], blocks: list[str]
+) -> list[dict[str, object]]:
+    blocked = [
+        (m.start(), m.end()) for context in blocks for m in re.finditer(re.escape(context), text)
+    ]
+    for context in blocks:
+        if context not in text:
+            sys.exit(f"block context {context!r} not found")
+    candidates = []
+    for label, canonical, surface in entries:
+        hits = list(_pattern(surface).finditer(text))
+        if not hits:
+            sys.exit(f"surface {surface!r} ({label}) not found")
+        for m in hits:
+            candidates.append((m.start(), m.end(), label, canonical))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+    taken: list[tuple[int, int]] = []
+    spans = []
+    for start, end, label, canonical in candidates:
+        if any(bs <= start and end <= be for bs, be in blocked):
+            continue
+        if any(start < te and ts < end for ts, te in taken):
+            continue
+        taken.append((start, end))
+        spans.append(
+            {
+                "start": start,
+                "end": end,
+                "label": label,
+                "text": text[start:end],
+                "canonical": canonical,
+            }
+        )
+    return sorted(spans, key=lambda s: (s["start"], s["end"]))
+
+
+def main(argv: list[str]) -> None:
+    spec = parse_spec((HERE / "spans.txt").read_text(encoding="utf-8"))
+    papers: dict[str, Paper] = {
+        p.id: p for p in read_corpus(ROOT / "examples" / "papers.jsonl").papers
+    }
+    records: list[dict[str, Any]] = []
+    for doc_id, (entries, blocks) in spec.items():
+        if doc_id not in papers:
+            sys.exit(f"unknown paper id {doc_id}")
+        paper = papers[doc_id]
+        try:
+            spans = locate(paper.document, entries, blocks)
+        except SystemExit as exc:
+            sys.exit(f"{doc_id}: {exc}")
+        records.append(
+            {"id": doc_id, "title": paper.title, "text": paper.document, "entities": spans}
+        )
+    if len(argv) == 2 and argv[0] == "--show":
+        for record in records:
+            if record["id"] == argv[1]:
+                for s in record["entities"]:
+                    print(s["start"], s["end"], s["label"], repr(s["text"]), s["canonical"])
+        return
+    out = HERE / "neuro-ai-dev.jsonl"
+    out.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    print(f"{len(records)} documents, {sum(len(r['entities']) for r in records)} spans -> {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
