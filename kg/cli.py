@@ -515,6 +515,43 @@ def export(graph_file: Path, formats: tuple[str, ...], out_dir: Path, title: str
         click.echo(f"{name:10} {path}")
 
 
+@cli.command(name="eval")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--predictions", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Score a saved `kg extract` output instead of running the extractor.")
+@click.option("--types", "types", multiple=True, type=click.Choice(["METHOD", "DATASET", "BRAIN_REGION", "HARDWARE"]),
+              help="Score only these types (repeatable); default: the types the gold file annotates.")
+@click.option("--errors", "error_count", default=20, show_default=True, help="How many errors to list.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def evaluate(gold: Path, predictions: Path | None, types: tuple[str, ...], error_count: int,
+             output_format: str) -> None:
+    """Score the extractor against a gold file: strict and overlap P/R/F1, linking accuracy.
+
+    GOLD is JSON Lines in the format of the entity guidelines ({"id", "text", "entities":
+    [{"start", "end", "label", "text", "canonical"}]}) or of the shared corpora.
+
+    \b
+    Example:
+      kg eval data/dev/neuro-ai-dev.jsonl --errors 10
+    """
+    from kg.evaluate import evaluate_extractor, format_report, read_gold, read_predictions, report_to_json, score
+
+    chosen = list(types) or None
+    if predictions is not None:
+        report = score(read_gold(gold), read_predictions(predictions), types=chosen)
+    else:
+        from kg.extract import build_nlp
+        from kg.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+        report = evaluate_extractor(gold, nlp=build_nlp(gazetteer), gazetteer=gazetteer, types=chosen)
+    if output_format == "json":
+        click.echo(report_to_json(report), nl=False)
+    else:
+        click.echo(format_report(report, errors=error_count))
+
+
 @cli.command()
 @click.option("--source", "source_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               default=Path("../shared/vocab"), show_default=True,

@@ -234,3 +234,31 @@ def test_python_dash_m_kg_runs() -> None:
     done = subprocess.run([sys.executable, "-m", "kg", "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert __version__ in done.stdout
+
+
+def test_eval_scores_the_extractor_on_a_gold_file(runner: CliRunner, tmp_path: Path) -> None:
+    from kg.ingest import read_corpus
+
+    paper = read_corpus([SMALL]).papers[0]  # the Loihi paper
+    text = paper.document
+    start = text.index("Loihi")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "title": paper.title, "text": text, "entities": [
+        {"start": start, "end": start + 5, "label": "HARDWARE", "text": "Loihi", "canonical": "loihi"}]}) + "\n")
+    result = runner.invoke(cli, ["eval", str(gold), "--types", "HARDWARE", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    hardware = json.loads(result.output)["per_type"]["HARDWARE"]["strict"]
+    # Loihi is found, so recall is 1; the GPU in the same abstract is a false positive here.
+    assert hardware["gold"] == 1 and hardware["tp"] == 1 and hardware["recall"] == 1.0
+    assert hardware["predicted"] >= 2 and hardware["precision"] < 1.0
+    table = runner.invoke(cli, ["eval", str(gold), "--types", "HARDWARE"])
+    assert table.exit_code == 0, table.output
+    assert "GPU" in table.output
+
+
+def test_eval_rejects_a_malformed_gold_file(runner: CliRunner, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "x", "text": "abc", "entities": [{"start": 0, "end": 9, "label": "METHOD", "text": "zzz"}]}\n')
+    result = runner.invoke(cli, ["eval", str(gold)])
+    assert result.exit_code != 0
+    assert str(gold) in result.output and "Traceback" not in result.output
