@@ -1,8 +1,9 @@
 """Stage 6, RDF serialisations: Turtle, N-Triples and JSON-LD, each a pure function.
 
 The same triples always give the same bytes: prefixes are exactly kg's (``kg.vocab``) plus
-``id:`` for the instance base, Turtle relies on rdflib's sorted subjects and properties,
-N-Triples lines are sorted, and JSON-LD nodes and value arrays are sorted.
+``id:`` for the instance base, Turtle is written from sorted triples (by pyoxigraph, whose
+serialiser is ~35x faster than rdflib's), N-Triples lines are sorted, and JSON-LD nodes and
+value arrays are sorted.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from rdflib import Graph, URIRef
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg.errors import ExportError
-from kg.vocab import KG, PREFIXES, bind_prefixes
+from kg.vocab import KG, PREFIXES
 
 #: Where the runtime copy of ``ontology/context.jsonld`` lives inside the package.
 CONTEXT_RESOURCE = ("data", "ontology", "context.jsonld")
@@ -54,21 +57,6 @@ def canonical_prefixes(graph: Graph) -> dict[str, str]:
     return prefixes
 
 
-def _canonical_graph(graph: Graph) -> Graph:
-    """``graph`` itself if it binds exactly the canonical prefixes, else a re-bound copy.
-
-    Prefixes change Turtle bytes, so a graph parsed from a file with other prefixes is
-    copied (the triples are unchanged). Graphs from ``kg.rdf.to_rdf`` need no copy.
-    """
-    wanted = canonical_prefixes(graph)
-    bound = {prefix: str(ns) for prefix, ns in graph.namespaces()}
-    if bound == wanted:
-        return graph
-    copy = bind_prefixes(Graph(bind_namespaces="none"), wanted.get("id"))
-    copy.addN((s, p, o, copy) for s, p, o in graph)
-    return copy
-
-
 def to_turtle(graph: Graph) -> str:
     """Serialise ``graph`` as Turtle; the same triples always give the same text.
 
@@ -83,7 +71,18 @@ def to_turtle(graph: Graph) -> str:
         >>> to_turtle(Graph())
         '\\n'
     """
-    return _canonical_graph(graph).serialize(format="turtle")
+    # pyoxigraph's serialiser is ~35x faster than rdflib's (ours: 194 s -> a few s at 10k
+    # papers) and groups consecutive triples of one subject; sorting the triples first
+    # makes the bytes depend on the triples alone.
+    if not len(graph):
+        return "\n"
+    prefixes = canonical_prefixes(graph)
+    used = _used_namespaces(graph, prefixes)
+    data = pyoxigraph.serialize(
+        _oxigraph_triples(graph), format=pyoxigraph.RdfFormat.TURTLE,
+        prefixes={name: iri for name, iri in prefixes.items() if name in used},
+    )
+    return data.decode("utf-8") if data else "\n"
 
 
 def to_ntriples(graph: Graph) -> str:
@@ -91,9 +90,41 @@ def to_ntriples(graph: Graph) -> str:
 
     Sorted lines make diffs between two builds read as "triples added/removed".
     """
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted(line for line in text.splitlines() if line.strip())
+    data = pyoxigraph.serialize(_oxigraph_triples(graph, sort=False), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    lines = sorted(line for line in (data or b"").decode("utf-8").splitlines() if line.strip())
     return "".join(f"{line}\n" for line in lines)
+
+
+def _oxigraph_term(term: Node) -> Any:
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return pyoxigraph.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+        return pyoxigraph.Literal(str(term))
+    if isinstance(term, BNode):  # kg mints none, but a user's graph may carry them
+        return pyoxigraph.BlankNode(str(term))
+    raise ExportError(f"cannot serialise the RDF term {term!r}")
+
+
+def _oxigraph_triples(graph: Graph, *, sort: bool = True) -> list[Any]:
+    triples = list(graph)
+    if sort:
+        triples.sort(key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
+    return [pyoxigraph.Triple(_oxigraph_term(s), _oxigraph_term(p), _oxigraph_term(o)) for s, p, o in triples]
+
+
+def _used_namespaces(graph: Graph, prefixes: Mapping[str, str]) -> set[str]:
+    """The prefixes whose namespace some IRI of ``graph`` starts with (only those are declared)."""
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    namespaces = {f"{iri.rsplit('#', 1)[0]}#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
+    used = set()
+    for name, namespace in prefixes.items():
+        if any(ns.startswith(namespace) for ns in namespaces):
+            used.add(name)
+    return used
 
 
 def to_jsonld(graph: Graph, *, context: Mapping[str, Any] | None = None) -> str:
