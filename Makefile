@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test install bench clean
 
 demo: $(STAMP)
-	$(BIN)/kg build examples/papers.jsonl -o exports/
+	$(BIN)/kg build examples/papers.jsonl -o exports/ --offline
 	$(BIN)/kg stats --graph exports/ --top 5
 	$(BIN)/kg query --graph exports/ --named methods-on-hardware
 

@@ -60,12 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     runner = CliRunner()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "exports"
-        env = {"KG_STATE_DIR": str(Path(tmp) / "state"), "KG_PROGRESS": "0"}
-        built = runner.invoke(cli, ["build", "examples/papers.jsonl", "-o", str(out)], env=env)
+        # --offline: the README's demo never touches the network (an empty cache answers nothing).
+        env = {"KG_STATE_DIR": str(Path(tmp) / "state"), "KG_PROGRESS": "0", "KG_CACHE_DIR": str(Path(tmp) / "cache")}
+        built = runner.invoke(cli, ["build", "examples/papers.jsonl", "-o", str(out), "--offline"], env=env)
         if built.exit_code != 0:
             raise SystemExit(built.output)
         summary = built.output.replace(str(out), "exports")
-        text = replace_block(text, "demo", f"```text\n$ kg build examples/papers.jsonl -o exports/\n{summary}```")
+        text = replace_block(text, "demo", f"```text\n$ kg build examples/papers.jsonl -o exports/ --offline\n{summary}```")
         sections = []
         for query in list_named_queries():
             command = ["query", "--named", query.name, "--graph", str(out)]

@@ -240,8 +240,8 @@ def _echo_enrichment(outcome: Any) -> None:
 
     click.echo(format_report(report))
     if report.cut_short:
-        click.echo(f"warning: Semantic Scholar enrichment cut short: {report.message}; "
-                   "run `kg enrich` to complete it (finished requests are cached)", err=True)
+        click.echo("warning: Semantic Scholar enrichment was cut short (see above); the build is written; "
+                   "run `kg enrich` later to complete it (finished requests are cached)", err=True)
 
 
 # --------------------------------------------------------------------------- commands
@@ -454,8 +454,11 @@ def query(sparql: str | None, named: str | None, binds: tuple[str, ...], list_qu
         return
     if named and sparql:
         raise QueryError("give either a SPARQL query/file or --named NAME, not both")
+    expected: dict[str, Any] = {}
     if named:
-        text = load_named_query(named).text
+        named_query = load_named_query(named)
+        text = named_query.text
+        expected = {p.name: p.expected_class for p in named_query.parameters}
     elif sparql:
         candidate = Path(sparql)
         text = candidate.read_text(encoding="utf-8") if candidate.suffix in {".rq", ".sparql"} and candidate.is_file() else sparql
@@ -469,7 +472,8 @@ def query(sparql: str | None, named: str | None, binds: tuple[str, ...], list_qu
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise QueryError(f"--bind {item!r} is not VAR=VALUE, e.g. --bind hardware=loihi")
-        bindings[name.strip().lstrip("?$")] = resolve_binding(graph, value)
+        variable = name.strip().lstrip("?$")
+        bindings[variable] = resolve_binding(graph, value, expected_class=expected.get(variable))
     result = run_query(graph, text, bindings=bindings)
     formatter = {"table": format_table, "csv": format_csv, "json": format_json}[output_format]
     click.echo(formatter(result), nl=output_format == "table")

@@ -13,7 +13,7 @@ import json
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -30,7 +30,7 @@ from rdflib.term import Node
 from kg.errors import InputError, QueryError, QuerySyntaxError
 from kg.export.rdf_formats import canonical_prefixes, instance_base
 from kg.query_results import QueryResult, format_csv, format_json, format_table, shorten_iri, to_python
-from kg.vocab import PREFIXES, bind_prefixes
+from kg.vocab import KG, PREFIXES, bind_prefixes
 
 __all__ = [
     "BindVariable",
@@ -237,7 +237,7 @@ def _check_bindings(sparql: str, bindings: Mapping[str, Node]) -> dict[str, Node
 # --------------------------------------------------------------------------- bindings
 
 
-def resolve_binding(graph: Graph, value: str) -> Node:
+def resolve_binding(graph: Graph, value: str, *, expected_class: URIRef | None = None) -> Node:
     """Turn a command-line value into an RDF term for ``run_query(bindings=...)``.
 
     ``<iri>`` and ``http(s)://…`` give an IRI; ``kg:Method`` (a known prefix) an expanded
@@ -245,6 +245,10 @@ def resolve_binding(graph: Graph, value: str) -> Node:
     concept key, matched case-insensitively against each concept's IRI's last segment,
     ``skos:prefLabel``, ``skos:altLabel`` and ``skos:notation`` (``loihi``,
     ``"spike-timing-dependent plasticity"`` without quotes, ``UBERON:0002421``).
+
+    ``expected_class`` (a named query's ``# Bind: ?hardware — a kg:Hardware concept``)
+    narrows a concept key to concepts of that class, so ``mnist`` binds the dataset and
+    not a method that happens to share the name.
 
     Raises:
         QueryError: If a concept key matches no concept, or several.
@@ -266,6 +270,9 @@ def resolve_binding(graph: Graph, value: str) -> Node:
         if namespace is not None and not _concepts_matching(graph, text):
             return URIRef(namespace + prefixed.group(2))
     matches = _concepts_matching(graph, text)
+    if expected_class is not None and len(matches) > 1:
+        typed = [m for m in matches if (m, RDF.type, expected_class) in graph]
+        matches = typed or matches
     if len(matches) == 1:
         return matches[0]
     if not matches:
@@ -304,6 +311,12 @@ class BindVariable:
     meaning: str
     optional: bool
 
+    @property
+    def expected_class(self) -> URIRef | None:
+        """The kg class the meaning names ("a kg:Hardware concept"), if any."""
+        match = re.search(r"\bkg:(Method|Dataset|BrainRegion|Hardware)\b", self.meaning)
+        return URIRef(str(KG) + match.group(1)) if match and "concept" in self.meaning else None
+
 
 @dataclass(frozen=True)
 class NamedQuery:
@@ -314,6 +327,7 @@ class NamedQuery:
     description: str
     parameters: tuple[BindVariable, ...]
     text: str
+    examples: dict[str, str] = field(default_factory=dict)  # "# Example: var=value" header lines
 
     @property
     def bind(self) -> tuple[str, ...]:
@@ -322,6 +336,7 @@ class NamedQuery:
 
 
 _BIND_LINE = re.compile(r"^Bind:\s*[?$](\w+)\s*(?:[—–-]+\s*)?(.*)$")
+_EXAMPLE_LINE = re.compile(r"^Example:\s*[?$]?(\w+)=(.+)$")
 
 
 def parse_named_query(name: str, text: str) -> NamedQuery:
@@ -334,15 +349,21 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         header.append(stripped.lstrip("#").strip())
     if not header or not header[0]:
         raise QueryError(f"named query {name!r} has no '# Title' comment on its first line")
-    description, parameters = [], []
+    description, parameters, examples = [], [], {}
     for line in header[1:]:
         match = _BIND_LINE.match(line)
-        if match:
+        example = _EXAMPLE_LINE.match(line)
+        if example:
+            examples[example.group(1)] = example.group(2).strip()
+        elif match:
             meaning = match.group(2).strip()
             parameters.append(BindVariable(match.group(1), meaning, optional="(optional" in meaning.lower()))
         elif line:
             description.append(line)
-    return NamedQuery(name, header[0], " ".join(description), tuple(parameters), text)
+    unknown = set(examples) - {p.name for p in parameters}
+    if unknown:
+        raise QueryError(f"named query {name!r} has an Example for {sorted(unknown)} but no such Bind line")
+    return NamedQuery(name, header[0], " ".join(description), tuple(parameters), text, examples)
 
 
 @lru_cache(maxsize=1)

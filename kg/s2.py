@@ -437,7 +437,7 @@ class SemanticScholar:
                 )
             except _DROPPED as exc:
                 status: int | None = None
-                reason = f"{type(exc).__name__}: {exc}"
+                reason = _short_reason(exc)
                 unreachable = isinstance(exc, requests.ConnectionError) and not self._reached
             else:
                 status = response.status_code
@@ -510,3 +510,20 @@ def _json_or_none(response: requests.Response) -> Any:
         return response.json()
     except ValueError:  # requests' JSONDecodeError; error pages from proxies are often HTML
         return None
+
+
+def _short_reason(exc: BaseException) -> str:
+    """One short phrase for a dropped request: requests' own text repeats the whole URL."""
+    text = str(exc)
+    for needle, phrase in (
+        ("NameResolutionError", "host name not found"),
+        ("Name or service not known", "host name not found"),
+        ("Connection refused", "connection refused"),
+        ("timed out", "timed out"),
+        ("RemoteDisconnected", "connection dropped"),
+        ("Connection reset", "connection reset"),
+        ("SSLError", "TLS error"),
+    ):
+        if needle in text:
+            return phrase
+    return type(exc).__name__

@@ -102,6 +102,7 @@ def test_unreachable_api_still_builds_and_says_so(corpus: Path, env: dict[str, s
     result = CliRunner().invoke(cli, ["build", str(corpus), "-o", str(tmp_path / "o"), "--no-progress"], env=env)
     assert result.exit_code == 0, result.output
     assert "cut short" in result.output
+    assert "connection refused" in result.output
     assert (tmp_path / "o" / "graph.ttl").is_file()
 
 

@@ -78,3 +78,17 @@ def test_walkthrough_runs_offline(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "mentions of" in done.stdout
     assert (tmp_path / "graph.ttl").is_file() and (tmp_path / "graph.html").is_file()
+
+
+def test_every_named_query_answers_on_the_example_corpus(example_build: object) -> None:
+    from kg.query import list_named_queries, resolve_binding, run_query
+
+    graph = example_build.graph  # type: ignore[attr-defined]
+    for query in list_named_queries():
+        expected = {p.name: p.expected_class for p in query.parameters}
+        bindings = {var: resolve_binding(graph, value, expected_class=expected.get(var))
+                    for var, value in query.examples.items()}
+        result = run_query(graph, query.text, bindings=bindings)
+        if query.name == "citations":
+            continue  # citations need enrichment; the example build here is offline
+        assert result.rows, f"named query {query.name} returned nothing on the example corpus"
