@@ -52,11 +52,17 @@ def entity_terms(limit_per_type: int = 400) -> dict[str, list[str]]:
     except ImportError:  # pragma: no cover - only when run outside the package
         return FALLBACK_TERMS
     gazetteer = load_gazetteer()
-    terms: dict[str, list[str]] = {key: list(values) for key, values in FALLBACK_TERMS.items()}
-    for concept in sorted(gazetteer.concepts(), key=lambda c: c.id):
-        bucket = terms[concept.type.value]
-        if len(bucket) < limit_per_type:
-            bucket.append(concept.label)
+    pool: dict[str, list[str]] = {key: [] for key in FALLBACK_TERMS}
+    for cid in sorted(gazetteer.entries):
+        entry = gazetteer.entries[cid]
+        pool[entry.concept.type.value].extend(sorted(p.text for p in entry.patterns))
+    # A fixed sample of surface forms (labels, synonyms, abbreviations) of every type, plus
+    # the common neuro-AI terms, so the text mixes frequent and rare vocabulary.
+    rng = random.Random(0)
+    terms: dict[str, list[str]] = {}
+    for key, forms in pool.items():
+        sample = rng.sample(forms, min(limit_per_type, len(forms)))
+        terms[key] = FALLBACK_TERMS[key] * 10 + sample
     return terms
 
 

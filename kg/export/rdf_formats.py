@@ -76,11 +76,10 @@ def to_turtle(graph: Graph) -> str:
     # makes the bytes depend on the triples alone.
     if not len(graph):
         return "\n"
-    prefixes = canonical_prefixes(graph)
-    used = _used_namespaces(graph, prefixes)
+    triples, iris = _oxigraph_triples(graph)
     data = pyoxigraph.serialize(
-        _oxigraph_triples(graph), format=pyoxigraph.RdfFormat.TURTLE,
-        prefixes={name: iri for name, iri in prefixes.items() if name in used},
+        triples, format=pyoxigraph.RdfFormat.TURTLE,
+        prefixes=_used_prefixes(canonical_prefixes(graph), iris),
     )
     return data.decode("utf-8") if data else "\n"
 
@@ -90,7 +89,7 @@ def to_ntriples(graph: Graph) -> str:
 
     Sorted lines make diffs between two builds read as "triples added/removed".
     """
-    data = pyoxigraph.serialize(_oxigraph_triples(graph, sort=False), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    data = pyoxigraph.serialize(_oxigraph_triples(graph, sort=False)[0], format=pyoxigraph.RdfFormat.N_TRIPLES)
     lines = sorted(line for line in (data or b"").decode("utf-8").splitlines() if line.strip())
     return "".join(f"{line}\n" for line in lines)
 
@@ -109,22 +108,40 @@ def _oxigraph_term(term: Node) -> Any:
     raise ExportError(f"cannot serialise the RDF term {term!r}")
 
 
-def _oxigraph_triples(graph: Graph, *, sort: bool = True) -> list[Any]:
+def _oxigraph_triples(graph: Graph, *, sort: bool = True) -> tuple[list[Any], set[str]]:
+    """pyoxigraph triples of ``graph`` (sorted unless asked not to), and every IRI used."""
+    # Terms repeat a lot (every predicate, each subject ~10x), so each is converted once.
+    memo: dict[Node, Any] = {}
+
+    def convert(term: Node) -> Any:
+        found = memo.get(term)
+        if found is None:
+            found = memo[term] = _oxigraph_term(term)
+        return found
+
     triples = list(graph)
     if sort:
-        triples.sort(key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-    return [pyoxigraph.Triple(_oxigraph_term(s), _oxigraph_term(p), _oxigraph_term(o)) for s, p, o in triples]
+        triples.sort(key=_sort_key)
+    converted = [pyoxigraph.Triple(convert(s), convert(p), convert(o)) for s, p, o in triples]
+    return converted, {str(term) for term in memo if isinstance(term, URIRef)}
 
 
-def _used_namespaces(graph: Graph, prefixes: Mapping[str, str]) -> set[str]:
-    """The prefixes whose namespace some IRI of ``graph`` starts with (only those are declared)."""
-    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
-    namespaces = {f"{iri.rsplit('#', 1)[0]}#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
-    used = set()
-    for name, namespace in prefixes.items():
-        if any(ns.startswith(namespace) for ns in namespaces):
-            used.add(name)
-    return used
+def _sort_key(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:
+    # Cheaper than Node.n3(), and still total: the object's kind, datatype and language
+    # separate a literal from an IRI with the same text.
+    s, p, o = triple
+    if isinstance(o, Literal):
+        return (str(s), str(p), "L", str(o), str(o.datatype or ""), o.language or "")
+    return (str(s), str(p), "I" if isinstance(o, URIRef) else "B", str(o), "", "")
+
+
+def _used_prefixes(prefixes: Mapping[str, str], iris: set[str]) -> dict[str, str]:
+    """The prefixes some IRI starts with: only those are declared."""
+    namespaces = {iri.rsplit("#", 1)[0] + "#" if "#" in iri else iri.rsplit("/", 1)[0] + "/" for iri in iris}
+    return {
+        name: namespace for name, namespace in prefixes.items()
+        if any(ns.startswith(namespace) for ns in namespaces)
+    }
 
 
 def to_jsonld(graph: Graph, *, context: Mapping[str, Any] | None = None) -> str:
