@@ -2,7 +2,7 @@
 
 ``project`` follows the projection section of ``docs/data-model.md``: papers, concepts and
 authors are the nodes (keyed by IRI string), their literals become node attributes (never
-nodes), and the edges are ``mentions``, ``co_mention``, ``authored`` and ``cites``. HTML and
+nodes), and the edges are ``mentions``, ``co_mention``, ``authored``, ``co_author`` and ``cites``. HTML and
 GraphML exports read this projection, never a separately built graph. ``graph_summary``
 counts what a build produced. Pure: no I/O. The graph is read with direct triple-pattern
 scans, one per predicate, which is several times faster than SPARQL on rdflib's store.
@@ -11,7 +11,7 @@ scans, one per predicate, which is several times faster than SPARQL on rdflib's 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import combinations
 from typing import Any, Final
 
@@ -79,11 +79,23 @@ def project(graph: Graph) -> nx.MultiDiGraph:
 
     _add_mention_edges(out, graph, papers, concepts)
     # Edges are added in IRI order, like nodes, so exports do not depend on hash order.
+    authors_of: defaultdict[Node, set[Node]] = defaultdict(set)
     for paper, person in sorted(graph.subject_objects(DCTERMS.creator), key=_str_key):
         if paper in papers and person in persons:
             out.add_edge(str(person), str(paper), key="authored", type="authored", weight=1)
+            authors_of[paper].add(person)
+    _add_coauthor_edges(out, authors_of)
     _add_citation_edges(out, graph, papers)
     return out
+
+
+def _add_coauthor_edges(out: nx.MultiDiGraph, authors_of: Mapping[Node, set[Node]]) -> None:
+    """``co_author`` edges: once per unordered pair of authors, weight = papers written together."""
+    shared: Counter[tuple[str, str]] = Counter()
+    for people in authors_of.values():
+        shared.update(combinations(sorted(str(person) for person in people), 2))
+    for (first, second), count in sorted(shared.items()):
+        out.add_edge(first, second, key="co_author", type="co_author", weight=count)
 
 
 def graph_summary(graph: Graph) -> dict[str, Any]:

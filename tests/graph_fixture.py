@@ -288,6 +288,9 @@ def build_projection() -> nx.MultiDiGraph:
             node = author_iri(BASE, author)
             g.add_node(node, kind="author", label=author.name, **({"s2_id": author.s2_id} if author.s2_id else {}))
             g.add_edge(node, str(p.iri), key="authored", type="authored", weight=1)
+        for first, second in combinations(sorted(author_iri(BASE, a) for a in p.authors), 2):
+            weight = g.edges[first, second, "co_author"]["weight"] + 1 if g.has_edge(first, second, "co_author") else 1
+            g.add_edge(first, second, key="co_author", type="co_author", weight=weight)
     for c in CONCEPTS:
         g.add_node(
             str(c.iri), kind="concept", label=c.label, entity_type=c.type.value,

@@ -118,7 +118,7 @@ def test_rdf_exports_of_an_empty_graph() -> None:
 def test_graphml_reads_back_with_the_same_nodes_and_edges(projection: nx.MultiDiGraph) -> None:
     back = nx.read_graphml(io.StringIO(to_graphml(projection)), force_multigraph=True)
     assert back.number_of_nodes() == projection.number_of_nodes() == 15
-    assert back.number_of_edges() == projection.number_of_edges() == 33
+    assert back.number_of_edges() == projection.number_of_edges() == 34  # 33 + one co_author pair
     p1 = back.nodes[P1]
     assert p1["authors"] == "Jane Doe; Wei Zhang"  # lists joined with "; "
     assert p1["year"] == 2021 and p1["is_stub"] is False and p1["mention_count"] == 6
@@ -161,7 +161,7 @@ def test_tables_have_their_schemas_and_rows(graph: Graph, projection: nx.MultiDi
     assert set(tables) == {"nodes.parquet", "edges.parquet", "mentions.parquet"}
     nodes, edges, mentions = (_read(tables, n) for n in ("nodes.parquet", "edges.parquet", "mentions.parquet"))
     assert nodes.schema == NODE_SCHEMA and edges.schema == EDGE_SCHEMA and mentions.schema == MENTION_SCHEMA
-    assert nodes.height == 15 and edges.height == 33 and mentions.height == 20
+    assert nodes.height == 15 and edges.height == 34 and mentions.height == 20
     p1 = nodes.filter(pl.col("iri") == P1).row(0, named=True)
     assert p1["authors"] == ["Jane Doe", "Wei Zhang"] and p1["year"] == 2021 and p1["kind"] == "paper"
     assert nodes.filter(pl.col("kind") == "concept")["entity_type"].drop_nulls().len() == 8
@@ -246,7 +246,7 @@ def test_html_is_self_contained(projection: nx.MultiDiGraph) -> None:
 
 def test_html_data_describes_the_projection(projection: nx.MultiDiGraph) -> None:
     data = _data(to_html(projection, title="Fixture"))
-    assert len(data["nodes"]) == 15 and len(data["edges"]) == 33
+    assert len(data["nodes"]) == 15 and len(data["edges"]) == 34
     assert data["physics"] is True and all("x" not in n for n in data["nodes"])
     by_label = {n["label"]: n for n in data["nodes"]}
     assert by_label["Loihi"]["group"] == "HARDWARE" and by_label["hippocampus"]["group"] == "BRAIN_REGION"
@@ -256,7 +256,7 @@ def test_html_data_describes_the_projection(projection: nx.MultiDiGraph) -> None
     assert {item["group"] for item in data["legend"]} == {"paper", "author", "METHOD", "DATASET", "BRAIN_REGION",
                                                           "HARDWARE"}
     assert {t["type"]: t["count"] for t in data["edge_types"]} == {
-        "mentions": 11, "cites": 3, "authored": 4, "co_mention": 15}
+        "mentions": 11, "cites": 3, "authored": 4, "co_mention": 15, "co_author": 1}
     ids = {n["id"] for n in data["nodes"]}
     assert all(e["from"] in ids and e["to"] in ids for e in data["edges"])
 

@@ -70,8 +70,8 @@ def test_no_literal_becomes_a_node(rdf: Graph, g: nx.MultiDiGraph) -> None:
 def test_edge_counts_by_type(g: nx.MultiDiGraph) -> None:
     counts = Counter(key for _, _, key in g.edges(keys=True))
     # mentions: P_DOI -> SNN, Loihi, hippocampus; P_ARXIV -> minted, MNIST, SNN
-    # co_mention: 3 pairs per paper, none shared; authored: 2 + 2; cites: 3
-    assert counts == {"mentions": 6, "co_mention": 6, "authored": 4, "cites": 3}
+    # co_mention: 3 pairs per paper, none shared; authored: 2 + 2; co_author: 1 pair per paper; cites: 3
+    assert counts == {"mentions": 6, "co_mention": 6, "authored": 4, "co_author": 2, "cites": 3}
     assert all(data["type"] == key for _, _, key, data in g.edges(keys=True, data=True))
 
 
@@ -263,3 +263,24 @@ def test_node_and_edge_order_does_not_depend_on_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
+
+
+def test_co_author_edges_count_the_papers_written_together() -> None:
+    from kg.models import Author, Corpus, Paper, PaperId
+    from kg.rdf import to_rdf
+
+    ada, alan, grace = Author("Ada Lovelace", "1"), Author("Alan Turing", "2"), Author("Grace Hopper")
+    corpus = Corpus(papers=(
+        Paper(id=PaperId("id:a"), title="A", authors=(ada, alan, grace)),
+        Paper(id=PaperId("id:b"), title="B", authors=(alan, ada)),
+        Paper(id=PaperId("id:c"), title="C", authors=(grace,)),
+    ))
+    graph = project(to_rdf(corpus))
+    pairs = {
+        frozenset((graph.nodes[u]["label"], graph.nodes[v]["label"])): data["weight"]
+        for u, v, key, data in graph.edges(keys=True, data=True) if key == "co_author"
+    }
+    assert pairs == {frozenset(("Ada Lovelace", "Alan Turing")): 2, frozenset(("Ada Lovelace", "Grace Hopper")): 1,
+                     frozenset(("Alan Turing", "Grace Hopper")): 1}
+    # Once per unordered pair: never the reverse edge as well.
+    assert all(u < v for u, v, key in graph.edges(keys=True) if key == "co_author")

@@ -49,6 +49,7 @@ EDGE_TYPES: Final = {
     "cites": ("paper cites paper", "#c0392b", True, True, True),
     "authored": ("author wrote paper", "#cccccc", True, False, True),
     "co_mention": ("concepts in the same paper", "#e0c9a6", False, False, False),
+    "co_author": ("authors of the same paper", "#b39ddb", False, False, False),
 }
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -279,6 +280,8 @@ def _edge_tip(kind: str, attrs: Mapping[str, Any]) -> str:
         return "\n".join(parts)
     if kind == "authored":
         return "author of"
+    if kind == "co_author":
+        return f"wrote {weight} papers together"
     return kind
 
 
