@@ -166,7 +166,7 @@ def test_tables_have_their_schemas_and_rows(graph: Graph, projection: nx.MultiDi
     assert p1["authors"] == ["Jane Doe", "Wei Zhang"] and p1["year"] == 2021 and p1["kind"] == "paper"
     assert nodes.filter(pl.col("kind") == "concept")["entity_type"].drop_nulls().len() == 8
     assert edges.group_by("type").len().sort("type").rows() == [
-        ("authored", 4), ("cites", 3), ("co_mention", 15), ("mentions", 11)]
+        ("authored", 4), ("cites", 3), ("co_author", 1), ("co_mention", 15), ("mentions", 11)]
 
 
 def test_mentions_table_offsets_slice_the_document(graph: Graph, projection: nx.MultiDiGraph) -> None:
