@@ -20,7 +20,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_EXPORTS = {
+# name -> module, or (module, attribute) where the attribute shares its name with a
+# submodule (kg.enrich, kg.validate): importing the submodule would shadow it.
+_EXPORTS: dict[str, str | tuple[str, str]] = {
     "BuildResult": "kg.pipeline",
     "Concept": "kg.models",
     "Corpus": "kg.models",
@@ -34,7 +36,7 @@ _EXPORTS = {
     "build_nlp": "kg.extract",
     "compute_stats": "kg.stats",
     "corpus_to_jsonl": "kg.ingest",
-    "enrich": "kg.enrich",
+    "enrich_corpus": ("kg.enrich", "enrich"),
     "evaluate_extractor": "kg.evaluate",
     "export_all": "kg.export",
     "extract_mentions": "kg.extract",
@@ -46,17 +48,18 @@ _EXPORTS = {
     "read_corpus": "kg.ingest",
     "run_query": "kg.query",
     "to_rdf": "kg.rdf",
-    "validate": "kg.validate",
+    "validate_graph": ("kg.validate", "validate"),
 }
 
 __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
+    target = _EXPORTS.get(name)
+    if target is None:
         raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, attribute = (target, name) if isinstance(target, str) else target
+    value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value
 
