@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from kg.cache import JsonCache, iso_time, parse_max_age
 from kg.errors import EnrichmentError, S2Unavailable
 from kg.s2 import SemanticScholar
 from kg.s2data import Status
-from tests.fakes.clock import FakeClock
+from tests.fakes.clock import fake_client
 from tests.fakes.semantic_scholar import DROP, Outcome, S2Fixture
 
 ASTRO = "aaad99a71f67e2006dbee3757c2c9244491a9a80"
@@ -43,16 +42,7 @@ def cache(tmp_path: Path, wall: WallClock) -> JsonCache:
 
 
 def client(s2: S2Fixture, cache: JsonCache | None, **kwargs: Any) -> SemanticScholar:
-    clock = FakeClock()
-    kwargs.setdefault("max_retries", 2)
-    return SemanticScholar(
-        base_url=s2.base_url,
-        clock=clock,
-        sleep=clock.sleep,
-        rng=random.Random(1),
-        cache=cache,
-        **kwargs,
-    )
+    return fake_client(s2.base_url, cache, seed=1, **kwargs)  # type: ignore[return-value]
 
 
 # -- the cache itself --------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 from dataclasses import replace
@@ -26,7 +25,7 @@ from kg.errors import S2AuthError
 from kg.models import Author, Citation, Corpus, Paper, PaperId
 from kg.s2 import SemanticScholar
 from kg.s2data import S2Author, S2Edge, S2Paper
-from tests.fakes.clock import FakeClock
+from tests.fakes.clock import fake_client
 from tests.fakes.semantic_scholar import S2Fixture
 from tests.fakes.static_source import StaticSource
 
@@ -53,16 +52,7 @@ def paper(pid: str, title: str = "A title", **kwargs: Any) -> Paper:
 
 
 def client(s2: S2Fixture, cache: JsonCache | None = None, **kwargs: Any) -> SemanticScholar:
-    clock = FakeClock()
-    kwargs.setdefault("max_retries", 2)
-    return SemanticScholar(
-        base_url=s2.base_url,
-        clock=clock,
-        sleep=clock.sleep,
-        rng=random.Random(3),
-        cache=cache,
-        **kwargs,
-    )
+    return fake_client(s2.base_url, cache, seed=3, **kwargs)  # type: ignore[return-value]
 
 
 def example_corpus() -> Corpus:

@@ -19,3 +19,16 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def fake_client(base_url: str, cache: object = None, *, seed: int = 1, **kwargs: object) -> object:
+    """A ``SemanticScholar`` client on its own ``FakeClock`` (never sleeps), 2 retries by default."""
+    import random
+
+    from kg.s2 import SemanticScholar
+
+    clock = FakeClock()
+    kwargs.setdefault("max_retries", 2)
+    return SemanticScholar(
+        base_url=base_url, clock=clock, sleep=clock.sleep, rng=random.Random(seed), cache=cache, **kwargs  # type: ignore[arg-type]
+    )
