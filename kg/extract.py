@@ -2,8 +2,11 @@
 
 ``build_nlp`` assembles ``spacy.blank("en")`` with one component holding two phrase
 matchers (case-sensitive and case-insensitive patterns; the longest match wins across
-both), which also drops blocked spans (software names) and scores each match. No
-model is ever downloaded. ``extract_mentions`` runs it over every paper's document and
+both), which also drops blocked spans (software names) and scores each match, and,
+unless turned off, the small statistical NER shipped in ``kg/data/ner`` (``kg.train``),
+which runs after the matcher and so only fills gaps between its spans. No model is ever
+downloaded. ``extract_mentions`` runs it over every paper's document, applies the
+document-level rules (``kg.document_rules``: context, abbreviations, new names) and
 returns a new corpus whose mentions carry offsets into ``Paper.document``. The spaCy
 ``Doc`` never leaves this module.
 """
@@ -14,6 +17,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import Any, Final
 
 import spacy
@@ -21,20 +27,35 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 
+from kg.corpora import is_project_method
+from kg.document_rules import AREA_CODE, RULES_EXTRACTOR, Found, refine
 from kg.errors import ExtractionError
 from kg.gazetteer import Gazetteer, load_gazetteer
-from kg.ids import check_base_iri, concept_iri
-from kg.models import ConceptId, Corpus, EntityType, Mention
+from kg.ids import check_base_iri, concept_id, concept_iri
+from kg.models import Concept, ConceptId, Corpus, EntityType, Mention
 from kg.surface import LOWER, ORTH, form_key, has_inner_capital, normalise_for_matching
 
 #: Name of this extractor, recorded on every mention (``prov:wasAttributedTo``).
 EXTRACTOR_NAME: Final = "gazetteer"
 #: Version of the extraction rules; bump it when matching behaviour changes.
-EXTRACTOR_VERSION: Final = "1.0"
+EXTRACTOR_VERSION: Final = "2.0"
+#: Extractor name of mentions found by the statistical NER (``kg/data/ner``).
+MODEL_EXTRACTOR: Final = "model"
+#: Every extractor name this module writes; a rerun replaces all of their mentions.
+OUR_EXTRACTORS: Final = frozenset({EXTRACTOR_NAME, RULES_EXTRACTOR, MODEL_EXTRACTOR})
+#: Entity types the statistical NER may add (where it raised F1 in held-out measurement).
+MODEL_LABELS: Final = frozenset({EntityType.BRAIN_REGION})
+MODEL_SCORE: Final = 0.5
+MODEL_RESOURCE: Final = "ner"
 #: ``Doc.user_data`` key holding ``{(start_char, end_char): score}`` for the entities.
 SCORES_KEY: Final = "neurokg_scores"
 BLOCKED_LABEL: Final = "NEUROKG_BLOCKED"
+#: ``Doc.user_data`` key holding the character spans of blocked matches (software names).
+BLOCKED_KEY: Final = "neurokg_blocked"
+#: ``Doc.spans`` key holding the statistical NER's spans (it runs before the matcher).
+MODEL_SPANS_KEY: Final = "neurokg_model"
 #: Factory name of the pipeline component.
 COMPONENT: Final = "neurokg_gazetteer"
 _ENTITY_LABELS: Final = frozenset(t.value for t in EntityType)
@@ -85,6 +106,8 @@ class GazetteerMatcher:
         self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc.ents:  # the statistical NER ran first: keep its spans aside
+            doc.spans[MODEL_SPANS_KEY] = list(doc.ents)
         candidates = []
         for rank, matcher in enumerate(self._matchers):
             for match_id, start, end in matcher(doc):
@@ -94,12 +117,15 @@ class GazetteerMatcher:
         candidates.sort()
         taken = bytearray(len(doc))
         chosen: list[tuple[int, int, str, str]] = []
+        blocked: list[tuple[int, int]] = []
         for _, start, _, cid, label, end in candidates:
             if any(taken[start:end]):
                 continue
             taken[start:end] = b"\x01" * (end - start)
             if label != BLOCKED_LABEL:
                 chosen.append((start, end, label, cid))
+            else:
+                blocked.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
         ents = []
         scores: dict[tuple[int, int], float] = {}
         for start, end, label, cid in _attach_versions(doc, sorted(chosen)):
@@ -112,6 +138,7 @@ class GazetteerMatcher:
                 scores[(span.start_char, span.end_char)] = base
         doc.ents = ents
         doc.user_data[SCORES_KEY] = scores
+        doc.user_data[BLOCKED_KEY] = blocked
         return doc
 
 
@@ -150,21 +177,45 @@ def _make_gazetteer_matcher(nlp: Language, name: str) -> GazetteerMatcher:
     return GazetteerMatcher(nlp, name)
 
 
-def build_nlp(gazetteer: Gazetteer | None = None) -> Language:
+def model_path() -> Path:
+    """Where the packaged statistical NER lives (``kg/data/ner``)."""
+    return Path(str(resources.files("kg") / "data" / MODEL_RESOURCE))
+
+
+@lru_cache(maxsize=2)
+def _load_model(path: str) -> Language:
+    # spacy.load of a folder reads local files only; nothing is downloaded.
+    try:
+        return spacy.load(path)
+    except (OSError, ValueError) as exc:
+        raise ExtractionError(
+            f"cannot load the NER model in {path} ({exc}); "
+            "retrain it with `python -m kg.train --corpora ../shared/corpora --out kg/data/ner`"
+        ) from exc
+
+
+def build_nlp(gazetteer: Gazetteer | None = None, *, model: bool | None = None) -> Language:
     """Return a pipeline that tags METHOD, DATASET, BRAIN_REGION and HARDWARE spans.
 
     ``spacy.blank("en")`` plus one ``GazetteerMatcher``: ``doc.ents`` carry the entity
     type as label and the concept id as ``ent_id_``; ``doc.user_data[SCORES_KEY]``
-    maps each entity's character span to its score. Feed the pipeline
-    ``kg.surface.normalise_for_matching(text)`` (as ``extract_mentions`` does) so dash
-    and hyphen variants match; offsets stay those of the original text. Nothing is
-    downloaded. The pipeline is not meant to be saved: build it again instead.
+    maps each gazetteer entity's character span to its score. With the model, its
+    ``ner`` component follows and adds spans where the matcher found none (those have
+    no score entry). Feed the pipeline ``kg.surface.normalise_for_matching(text)`` (as
+    ``extract_mentions`` does) so dash and hyphen variants match; offsets stay those of
+    the original text. Nothing is downloaded. The pipeline is not meant to be saved:
+    build it again instead.
 
     Args:
         gazetteer: The patterns to use; the packaged gazetteer when None.
+        model: Add the statistical NER: True requires it, False leaves it out, None
+            (default) adds it when ``kg/data/ner`` is installed.
+
+    Raises:
+        ExtractionError: If ``model=True`` and the packaged model is missing or broken.
 
     Example:
-        >>> nlp = build_nlp()
+        >>> nlp = build_nlp(model=False)
         >>> [(e.text, e.ent_id_) for e in nlp("SNNs on SpiNNaker").ents]
         [('SNNs', 'method/spiking-neural-network'), ('SpiNNaker', 'hardware/spinnaker')]
     """
@@ -173,10 +224,21 @@ def build_nlp(gazetteer: Gazetteer | None = None) -> Language:
     if not Language.has_factory(COMPONENT):
         Language.factory(COMPONENT, func=_make_gazetteer_matcher)
     nlp = spacy.blank("en")
+    # Split "nucleus(STh)" and "SNN)-based" at the bracket, as a space would.
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z0-9])[()\[\]](?=[A-Za-z0-9])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     component = nlp.add_pipe(COMPONENT)
     if not isinstance(component, GazetteerMatcher):  # another package took the factory name
         raise ExtractionError(f"spaCy factory {COMPONENT!r} is not neurokg's; rename the other one")
     component.load(gazetteer)
+    path = model_path()
+    if model is True and not (path / "config.cfg").is_file():
+        raise ExtractionError(
+            f"no NER model in {path}; train it with "
+            "`python -m kg.train --corpora ../shared/corpora --out kg/data/ner` or use model=False"
+        )
+    if model is not False and (path / "config.cfg").is_file():
+        nlp.add_pipe("ner", source=_load_model(str(path)), before=COMPONENT)
     return nlp
 
 
@@ -189,8 +251,11 @@ def extract_mentions(
 ) -> Corpus:
     """Find entity mentions in every paper's document.
 
-    Mentions of other extractors already in the corpus are kept; this extractor's are
-    replaced. Every mention satisfies ``paper.document[m.start:m.end] == m.text``.
+    Mentions of other extractors already in the corpus are kept; this module's
+    (``OUR_EXTRACTORS``) are replaced. Every mention satisfies
+    ``paper.document[m.start:m.end] == m.text``; one paper's mentions never overlap.
+    Names no vocabulary knows get new concepts (``in_vocabulary=False``), added to the
+    corpus's concepts.
 
     Args:
         corpus: Papers to read (``Paper.document`` is the text).
@@ -203,35 +268,39 @@ def extract_mentions(
         A new corpus whose mentions are sorted by paper order, then start offset.
     """
     papers = corpus.papers
+    component = nlp.get_pipe(COMPONENT) if COMPONENT in nlp.pipe_names else None
+    gazetteer = getattr(component, "gazetteer", None) or load_gazetteer()
     found: list[Mention] = []
+    minted: dict[ConceptId, Concept] = {}
     texts = (normalise_for_matching(paper.document) for paper in papers)
     done = 0
     for paper, doc in zip(papers, nlp.pipe(texts, batch_size=batch_size), strict=True):
         document = paper.document
-        scores = doc.user_data.get(SCORES_KEY, {})
-        for ent in doc.ents:
-            if ent.label_ not in _ENTITY_LABELS:
-                continue
-            start, end = ent.start_char, ent.end_char
-            found.append(
-                Mention(
-                    paper_id=paper.id,
-                    start=start,
-                    end=end,
-                    text=document[start:end],
-                    label=EntityType(ent.label_),
-                    concept_id=ConceptId(ent.ent_id_) if ent.ent_id_ else None,
-                    extractor=EXTRACTOR_NAME,
-                    score=scores.get((start, end), 1.0),
-                )
+        spans, model_concepts = _candidates(doc, gazetteer)
+        blocked = doc.user_data.get(BLOCKED_KEY, ())
+        kept, new_concepts = refine(document, spans, gazetteer.lookup, blocked=blocked)
+        for concept in [*model_concepts, *new_concepts]:
+            minted.setdefault(concept.id, concept)
+        found.extend(
+            Mention(
+                paper_id=paper.id,
+                start=f.start,
+                end=f.end,
+                text=document[f.start : f.end],
+                label=f.label,
+                concept_id=f.concept_id,
+                extractor=f.extractor,
+                score=f.score,
             )
+            for f in kept
+        )
         done += 1
         if on_progress is not None and (done % batch_size == 0 or done == len(papers)):
             on_progress(done)
-    kept = [m for m in corpus.mentions if m.extractor != EXTRACTOR_NAME]
+    kept_mentions = [m for m in corpus.mentions if m.extractor not in OUR_EXTRACTORS]
     order = {paper.id: index for index, paper in enumerate(papers)}
     mentions = sorted(
-        kept + found,
+        kept_mentions + found,
         key=lambda m: (
             order.get(m.paper_id, len(order)),
             m.start,
@@ -240,7 +309,119 @@ def extract_mentions(
             m.extractor,
         ),
     )
-    return replace(corpus, mentions=tuple(mentions))
+    used = {m.concept_id for m in found}
+    concepts = corpus.concepts
+    extra = [c for cid, c in minted.items() if cid in used and cid not in {k.id for k in concepts}]
+    if extra:
+        concepts = tuple(sorted([*concepts, *extra], key=lambda c: c.id))
+    return replace(corpus, mentions=tuple(mentions), concepts=concepts)
+
+
+def _candidates(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Found], list[Concept]]:
+    """The document's spans: gazetteer matches, then model spans that pass the guidelines.
+
+    A model span is kept where no gazetteer span overlaps it, or, for a brain region,
+    where it covers gazetteer regions entirely and is longer ("central nucleus of the
+    amygdala" over "amygdala"); the gazetteer wins every other overlap.
+    """
+    scores = doc.user_data.get(SCORES_KEY, {})
+    spans: list[Found] = []
+    for ent in doc.ents:
+        if ent.label_ not in _ENTITY_LABELS:
+            continue
+        start, end = ent.start_char, ent.end_char
+        cid = ConceptId(ent.ent_id_) if ent.ent_id_ else None
+        score = scores.get((start, end), 1.0)
+        spans.append(Found(start, end, EntityType(ent.label_), cid, score, EXTRACTOR_NAME))
+    concepts: list[Concept] = []
+    for ent in doc.spans.get(MODEL_SPANS_KEY, ()):
+        label = EntityType(ent.label_) if ent.label_ in _ENTITY_LABELS else None
+        if label not in MODEL_LABELS or not _plausible(ent.text, label, gazetteer):
+            continue
+        start, end = ent.start_char, ent.end_char
+        inside = [f for f in spans if f.start < end and start < f.end]
+        if inside and not _refines_regions(doc.text, start, end, label, inside):
+            continue
+        cid = gazetteer.lookup(ent.text, label)
+        if cid is None:
+            name = form_key(ent.text)
+            cid = concept_id(label, name)
+            concepts.append(Concept(id=cid, type=label, label=name, in_vocabulary=False))
+        spans = [f for f in spans if f not in inside]
+        spans.append(Found(start, end, label, cid, MODEL_SCORE, MODEL_EXTRACTOR))
+    spans.sort(key=lambda f: f.start)
+    return spans, concepts
+
+
+# Words that qualify a region without naming a more specific one (guidelines 1 and 19).
+_NOT_REGION_WORDS: Final = re.compile(
+    r"\b(?:areas?|regions?|biological|human|mouse|mice|rat|monkey|macaque|cat|primate|"
+    r"brain|neurons?|cells?|layers?|model)\b",
+    re.IGNORECASE,
+)
+
+
+def _refines_regions(
+    text: str, start: int, end: int, label: EntityType, inside: list[Found]
+) -> bool:
+    """Whether a model span is a longer region over gazetteer regions, which it replaces:
+    "central nucleus of the amygdala" over "amygdala", not "mouse visual cortex" over
+    "visual cortex" nor "frontal V1" over "V1"."""
+    if label is not EntityType.BRAIN_REGION:
+        return False
+    if any(f.label is not label or f.start < start or end < f.end for f in inside):
+        return False
+    if any(AREA_CODE.match(text[f.start : f.end]) for f in inside):
+        return False
+    extra = text[start : inside[0].start] + " " + text[inside[-1].end : end]
+    return (start, end) != (inside[0].start, inside[-1].end) and not _NOT_REGION_WORDS.search(extra)
+
+
+_NOT_REGIONS: Final = frozenset(
+    {"brain", "brains", "nervous system", "cortical neurons", "spinal cord"}
+)
+
+
+# Gazetteers are unhashable (read-only mappings); the entry keeps the gazetteer alive so
+# its id cannot be reused while cached.
+_HEADS_CACHE: dict[int, tuple[Gazetteer, dict[EntityType, frozenset[str]]]] = {}
+
+
+def _heads(gazetteer: Gazetteer) -> dict[EntityType, frozenset[str]]:
+    """Last words of every pattern of each type ("nucleus", "cortex", "optimization", ...)."""
+    cached = _HEADS_CACHE.get(id(gazetteer))
+    if cached is None:
+        heads: dict[EntityType, set[str]] = defaultdict(set)
+        for entry in gazetteer.entries.values():
+            for p in entry.patterns:
+                if p.text.strip():
+                    heads[entry.concept.type].add(form_key(p.text).split()[-1])
+        if len(_HEADS_CACHE) > 4:
+            _HEADS_CACHE.clear()
+        frozen = {label: frozenset(words) for label, words in heads.items()}
+        cached = _HEADS_CACHE[id(gazetteer)] = (gazetteer, frozen)
+    return cached[1]
+
+
+def _plausible(text: str, label: EntityType, gazetteer: Gazetteer) -> bool:
+    """Guideline checks on a model span: no generic words, descriptions or stray tokens.
+
+    A region must end in a word that ends some vocabulary region name ("... nucleus",
+    "... cortex", "thalamic"): the model proposes the boundaries, anatomy vouches for them.
+    """
+    if len(text) < 2 or not any(c.isalpha() for c in text) or text[-1] in "-(":
+        return False
+    key = form_key(text)
+    if label is EntityType.METHOD:
+        return is_project_method(text) and (
+            key.split()[-1] in _heads(gazetteer).get(label, frozenset()) or len(key.split()) == 1
+        )
+    if label is EntityType.DATASET:
+        return any(c.isupper() or c.isdigit() for c in text)  # guideline 17
+    if label is EntityType.BRAIN_REGION:
+        heads = _heads(gazetteer).get(label, frozenset())
+        return key not in _NOT_REGIONS and key.split()[-1] in heads
+    return True
 
 
 def mentions_to_records(corpus: Corpus, *, base_iri: str) -> list[dict[str, Any]]:

@@ -1,0 +1,254 @@
+"""Document-level rules (kg.document_rules, kg.disambiguate, kg.species) on plain strings,
+alone and inside extraction with the packaged gazetteer (model off, so the rules alone
+decide)."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.document_rules import RULES_EXTRACTOR, Found, is_name, refine
+from kg.disambiguate import keeps_reading
+from kg.extract import build_nlp, extract_mentions
+from kg.gazetteer import load_gazetteer
+from kg.link import link_mentions
+from kg.models import Concept, ConceptId, Corpus, EntityType, Paper, PaperId
+from kg.species import detect_species, document_species, region_notation
+
+M, D, R, H = (EntityType.METHOD, EntityType.DATASET, EntityType.BRAIN_REGION, EntityType.HARDWARE)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(model=False)
+
+
+def run(nlp: Language, text: str, title: str = "") -> Corpus:
+    paper = Paper(id=PaperId("id:1"), title=title, text=f"{title}\n\n{text}" if title else text)
+    return extract_mentions(Corpus(papers=(paper,)), nlp)
+
+
+def tags(nlp: Language, text: str, title: str = "") -> list[tuple[str, str, str | None]]:
+    return [(m.text, m.label.value, m.concept_id) for m in run(nlp, text, title).mentions]
+
+
+# -- abbreviations in extraction -----------------------------------------------------------
+
+
+def test_short_form_takes_the_label_and_concept_of_its_long_form(nlp: Language) -> None:
+    found = tags(nlp, "We use leaky integrate-and-fire (LIF) units. Each LIF unit spikes.")
+    assert found == [
+        ("leaky integrate-and-fire", "METHOD", "method/leaky-integrate-and-fire"),
+        ("LIF", "METHOD", "method/leaky-integrate-and-fire"),
+        ("LIF", "METHOD", "method/leaky-integrate-and-fire"),
+    ]
+
+
+def test_unknown_short_form_of_a_known_region_is_linked(nlp: Language) -> None:
+    found = tags(nlp, "Cells of the anterior cingulate cortex (ACgx) fire. ACgx lesions hurt.")
+    assert [t for t in found if t[0] == "ACgx"] == [
+        ("ACgx", "BRAIN_REGION", "brain-region/anterior-cingulate-cortex")
+    ] * 2
+
+
+def test_a_definition_as_something_else_removes_the_dictionary_reading(nlp: Language) -> None:
+    text = "Signals were sampled by pulse-code modulation (PCM). PCM streams were stored."
+    assert tags(nlp, text) == []
+    # Without the definition PCM stays hardware.
+    assert tags(nlp, "Weights are stored in PCM.")[0][:2] == ("PCM", "HARDWARE")
+
+
+def test_title_case_long_form_with_a_method_head_is_a_new_method(nlp: Language) -> None:
+    corpus = run(nlp, "We build a Temporal Attention Spiking Network (TASN). TASN wins.")
+    found = [(m.text, m.label.value, m.extractor) for m in corpus.mentions]
+    assert found == [
+        ("Temporal Attention Spiking Network", "METHOD", RULES_EXTRACTOR),
+        ("TASN", "METHOD", RULES_EXTRACTOR),
+        ("TASN", "METHOD", RULES_EXTRACTOR),
+    ]
+    assert {m.concept_id for m in corpus.mentions} == {"method/temporal-attention-spiking-network"}
+    (concept,) = corpus.concepts
+    assert concept.in_vocabulary is False and concept.label == "temporal attention spiking network"
+
+
+def test_lower_case_generic_long_form_mints_nothing(nlp: Language) -> None:
+    assert tags(nlp, "We train a deep neural network (DNN). The DNN is large.") == []
+
+
+# -- names no vocabulary knows -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "name", "label"),
+    [
+        ("Here we propose LaVCa, a method. LaVCa is fast.", "", "LaVCa", "METHOD"),
+        ("We introduce TriAdaptLoRA to adapt models.", "", "TriAdaptLoRA", "METHOD"),
+        ("A model called NeuroGPT-2 is shown.", "", "NeuroGPT-2", "METHOD"),
+        ("We describe it here.", "ColBERTer: late interaction", "ColBERTer", "METHOD"),
+        ("We test on the BrainBench dataset and beat all.", "", "BrainBench", "DATASET"),
+    ],
+)
+def test_cue_rules_find_new_names(
+    nlp: Language, text: str, title: str, name: str, label: str
+) -> None:
+    corpus = run(nlp, text, title)
+    new = [(m.text, m.label.value) for m in corpus.mentions if m.extractor == RULES_EXTRACTOR]
+    assert new and set(new) == {(name, label)}
+    assert all(not c.in_vocabulary for c in corpus.concepts)
+    assert all(m.score < 1.0 for m in corpus.mentions if m.extractor == RULES_EXTRACTOR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We propose a simple method for the task.",
+        "We present results on the large dataset.",
+        "We introduce AI into the clinic.",
+        "We propose CNNs for this.",
+    ],
+)
+def test_cue_rules_ignore_words_and_generic_acronyms(nlp: Language, text: str) -> None:
+    assert [m for m in run(nlp, text).mentions if m.extractor == RULES_EXTRACTOR] == []
+
+
+def test_is_name() -> None:
+    assert is_name("MixEval") and is_name("DVS128") and is_name("SHD")
+    assert not is_name("Method") and not is_name("fMRI") and not is_name("it")
+
+
+# -- precision in context ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kept"),
+    [
+        ("Neurons in V1 respond to edges in the visual field.", "V1", True),
+        ("We release version V2 of the software.", "V2", False),
+        ("The toolkit V1 improves the baseline.", "V1", False),
+        ("CA1 pyramidal cells fire in sequences.", "CA1", True),
+        ("Classifier CA1 beats CA2 on the benchmark.", "CA1", False),
+        ("A transformer predicts the next token.", "transformer", True),
+        ("Faults in a power transformer are detected.", "transformer", False),
+        ("We monitor transformer windings with a network.", "transformer", False),
+        ("Spikes in the mouse cortex are sparse.", "cortex", True),
+        ("The cortex of the model learns features.", "cortex", False),
+        ("It runs on an Arm Cortex-M4 core.", "Cortex", False),
+        ("Audio is encoded as PCM samples.", "PCM", False),
+        ("PCM devices store weights.", "PCM", True),
+    ],
+)
+def test_context_rules(text: str, surface: str, kept: bool) -> None:
+    start = text.index(surface)
+    label = {"transformer": M, "PCM": H}.get(surface, R)
+    assert keeps_reading(text, start, start + len(surface), label) is kept
+
+
+def test_context_rules_apply_in_extraction(nlp: Language) -> None:
+    assert ("transformer", "METHOD") not in [
+        t[:2] for t in tags(nlp, "Faults in a power transformer are detected early.")
+    ]
+    assert [t[0] for t in tags(nlp, "GPU and CPU runs.")] == ["GPU", "CPU"]
+
+
+def test_region_spans_grow_over_position_words(nlp: Language) -> None:
+    found = tags(nlp, "Inputs reach the central nucleus of the amygdala and the caudal medulla.")
+    surfaces = [t[0] for t in found]
+    assert "central nucleus of the amygdala" in surfaces and "caudal medulla" in surfaces
+    assert all(t[2] is not None for t in found)
+
+
+# -- refine on its own: no overlaps, offsets kept ------------------------------------------
+
+
+def test_refine_never_returns_overlapping_spans() -> None:
+    document = "Spiking neural networks (SNNs) beat SNN-based SNNs."
+    found = [Found(0, 23, M, ConceptId("method/spiking-neural-network"), 1.0, "gazetteer")]
+    spans, minted = refine(document, found, lambda text, label: None)
+    assert minted == []
+    ends = [(f.start, f.end) for f in spans]
+    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:], strict=False))
+    assert [document[s:e] for s, e in ends] == ["Spiking neural networks", "SNNs", "SNN", "SNNs"]
+
+
+# -- species and linking -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "species"),
+    [
+        ("Recordings in awake mice.", "mouse"),
+        ("Rats ran on a track; rats rested.", "rat"),
+        ("fMRI in 20 human participants.", "human"),
+        ("Two rhesus macaques were trained.", "macaque"),
+        ("Rodent hippocampus.", "mouse"),
+        ("SNNs on Loihi.", None),
+    ],
+)
+def test_detect_species(text: str, species: str | None) -> None:
+    assert detect_species(text) == species
+
+
+def test_region_notation_follows_the_species(nlp: Language) -> None:
+    gazetteer = load_gazetteer()
+    corpus = link_mentions(run(nlp, "Hippocampal replay in mice."), gazetteer)
+    (concept,) = [c for c in corpus.concepts if c.id == "brain-region/hippocampus"]
+    species = document_species(corpus)[PaperId("id:1")]
+    assert species == "mouse" and region_notation(concept, species).startswith("MBA:")
+    assert region_notation(concept, "human").startswith("UBERON:")
+    assert region_notation(Concept(ConceptId("method/x"), M, "x"), "mouse") is None
+
+
+def test_minted_concepts_survive_linking(nlp: Language) -> None:
+    corpus = link_mentions(run(nlp, "We propose LaVCa. LaVCa works."), load_gazetteer())
+    assert {m.concept_id for m in corpus.mentions} == {"method/lavca"}
+    assert [c.id for c in corpus.concepts] == ["method/lavca"]
+
+
+def test_named_variant_of_a_known_method_is_a_new_method(nlp: Language) -> None:
+    corpus = run(nlp, "We propose the neuron-astrocyte liquid state machine (NALSM). NALSM wins.")
+    found = [(m.text, m.concept_id) for m in corpus.mentions]
+    cid = "method/neuron-astrocyte-liquid-state-machine"
+    assert found == [
+        ("neuron-astrocyte liquid state machine", cid), ("NALSM", cid), ("NALSM", cid)
+    ]
+
+
+def test_generic_modifier_keeps_the_known_concept_for_the_short_form(nlp: Language) -> None:
+    found = tags(nlp, "We train deep convolutional neural networks (DCNNs). DCNNs work.")
+    assert {cid for text, _, cid in found if text.startswith("DCNN")} == {
+        "method/convolutional-neural-network"
+    }
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("ResNet50", True), ("CORnet-S", True), ("DINOv2", True), ("VGG-16", True),
+        ("Real-Time", False), ("GluN2B", False), ("GitHub", False), ("Tanh", False),
+        ("COVID-19", False), ("V4", False),
+    ],
+)
+def test_standalone_names(token: str, expected: bool) -> None:
+    from kg.document_rules import is_standalone_name
+
+    assert is_standalone_name(token) is expected
+
+
+def test_canonical_long_form() -> None:
+    from kg.document_rules import canonical_long_form
+
+    expected = "temporal convolutional network"
+    assert canonical_long_form("Temporal  Convolutional Networks") == expected
+    assert canonical_long_form("Memories") == "memory"
+    assert canonical_long_form("ResNet Blocks") == "ResNet Block"
+
+
+def test_area_codes_keep_their_own_span(nlp: Language) -> None:
+    found = tags(nlp, "Neurons in visual area V4 and the CA3 region of the hippocampus.")
+    assert [t[0] for t in found][:2] == ["V4", "CA3"]
+
+
+def test_it_and_mt_are_areas_beside_other_visual_areas(nlp: Language) -> None:
+    found = tags(nlp, "Responses in V1, V4 and IT differ from MT.")
+    assert [t[0] for t in found] == ["V1", "V4", "IT", "MT"]
+    assert tags(nlp, "IT departments use MT systems.") == []
