@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/kg query --graph exports/ --named methods-on-hardware
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 install: $(STAMP)

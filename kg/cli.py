@@ -441,10 +441,8 @@ def query(sparql: str | None, named: str | None, binds: tuple[str, ...], list_qu
         format_json,
         format_table,
         list_named_queries,
-        load_graph,
         load_named_query,
         resolve_binding,
-        run_query,
     )
 
     if list_queries:
@@ -466,7 +464,11 @@ def query(sparql: str | None, named: str | None, binds: tuple[str, ...], list_qu
             raise InputError(f"query file {sparql} does not exist")
     else:
         raise QueryError("no query given: pass a SPARQL string, a .rq file, or --named NAME (see --list)")
-    graph = load_graph(_resolve_graph_path(graph_path, _state_dir(state_dir)))
+    from kg.store import lookup_graph, open_target, query_target
+
+    # The build's Oxigraph store when it has one, else rdflib on the Turtle file.
+    target = open_target(_resolve_graph_path(graph_path, _state_dir(state_dir)))
+    graph = lookup_graph(target) if binds else None
     bindings = {}
     for item in binds:
         name, sep, value = item.partition("=")
@@ -474,7 +476,7 @@ def query(sparql: str | None, named: str | None, binds: tuple[str, ...], list_qu
             raise QueryError(f"--bind {item!r} is not VAR=VALUE, e.g. --bind hardware=loihi")
         variable = name.strip().lstrip("?$")
         bindings[variable] = resolve_binding(graph, value, expected_class=expected.get(variable))
-    result = run_query(graph, text, bindings=bindings)
+    result = query_target(target, text, bindings=bindings)
     formatter = {"table": format_table, "csv": format_csv, "json": format_json}[output_format]
     click.echo(formatter(result), nl=output_format == "table")
 
@@ -499,24 +501,96 @@ def stats(graph_path: Path | None, state_dir: Path | None, top: int) -> None:
 
 @cli.command()
 @click.argument("graph_file", type=click.Path(path_type=Path))
-@click.option("-f", "--format", "formats", multiple=True, required=True,
-              help="Format to write (repeatable): turtle, ntriples, jsonld, graphml, tables, html.")
+@click.option("-f", "--format", "formats", multiple=True,
+              help="Format to write (repeatable): turtle, ntriples, jsonld, graphml, gexf, tables, csv, "
+                   "vosviewer, html.")
+@click.option("--view", "views", multiple=True, type=click.Choice(["graph", "citations", "concepts"]),
+              help="Write only this HTML view (repeatable): graph, citations or concepts.")
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               default=Path("."), show_default=True, help="Directory to write into.")
 @click.option("--title", default="neurokg", show_default=True, help="Title of the HTML view.")
-def export(graph_file: Path, formats: tuple[str, ...], out_dir: Path, title: str) -> None:
+def export(graph_file: Path, formats: tuple[str, ...], views: tuple[str, ...], out_dir: Path, title: str) -> None:
     """Re-export a saved graph (a build directory or a Turtle file) in other formats.
+
+    --format html writes the three HTML views and index.html; --view writes one view.
 
     \b
     Example:
       kg export exports/graph.ttl --format html --format graphml -o views/
+      kg export exports/ --view citations -o views/
     """
-    from kg.export import export_all
+    from kg.export import export_all, export_views
     from kg.query import load_graph
 
-    written = export_all(load_graph(graph_file), out_dir, formats=formats, title=title)
+    if not formats and not views:
+        raise click.UsageError("choose what to write: --format NAME or --view NAME (both repeatable)")
+    graph = load_graph(graph_file)
+    written = export_all(graph, out_dir, formats=formats, title=title) if formats else {}
+    if views:
+        written.update(export_views(graph, out_dir, views=views, title=title))
     for name, path in sorted(written.items()):
         click.echo(f"{name:10} {path}")
+
+
+@cli.command()
+@graph_option
+@state_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this machine can connect unless you change it.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", "timeout", default=30.0, show_default=True, type=float,
+              help="Time limit of one query in seconds; longer queries get HTTP 503.")
+def serve(graph_path: Path | None, state_dir: Path | None, host: str, port: int, timeout: float) -> None:
+    """Serve the graph as a read-only SPARQL endpoint at /sparql, plus the build's HTML views.
+
+    SPARQL 1.1 Protocol: GET ?query= or POST; results as JSON, XML, CSV or TSV by the
+    Accept header. Updates are refused. Uses the build's store when it has one.
+
+    \b
+    Example:
+      kg serve --graph exports/ --port 8000
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from kg.serve import make_server, open_endpoint
+
+    endpoint = open_endpoint(_resolve_graph_path(graph_path, _state_dir(state_dir)), timeout=timeout)
+    server = make_server(endpoint, host=host, port=port)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  (views: http://{bound_host}:{bound_port}/; "
+               f"Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@cli.command()
+@click.argument("url")
+@graph_option
+@state_dir_option
+@click.option("--named-graph", default=None, metavar="IRI",
+              help="Write into this named graph (default: the store's default graph).")
+@click.option("--replace/--append", default=True, show_default=True,
+              help="Replace the graph (HTTP PUT) or add to it (HTTP POST).")
+def push(url: str, graph_path: Path | None, state_dir: Path | None, named_graph: str | None, replace: bool) -> None:
+    """Load the graph into an external triple store (SPARQL 1.1 Graph Store Protocol).
+
+    URL is the store's Graph Store endpoint, e.g. Oxigraph's http://HOST:7878/store or
+    Fuseki's http://HOST:3030/DATASET/data.
+
+    \b
+    Example:
+      kg push http://127.0.0.1:7878/store --graph exports/ --named-graph https://w3id.org/neurokg/graph
+    """
+    from kg.push import push as push_graph
+    from kg.query import load_graph
+
+    report = push_graph(load_graph(_resolve_graph_path(graph_path, _state_dir(state_dir))), url,
+                        named_graph=named_graph, replace=replace)
+    click.echo(f"{report.method} {report.url}: {report.triples:,} triples (HTTP {report.status})")
 
 
 @cli.command(name="eval")

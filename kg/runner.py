@@ -22,6 +22,7 @@ from kg.models import Corpus, EntityType
 from kg.pipeline import BuildResult, ProgressCallback, build
 from kg.projection import graph_summary
 from kg.settings import Settings
+from kg.store import STORE_DIR, build_store
 
 MANIFEST_NAME = "build.json"
 
@@ -67,6 +68,8 @@ def run_build(
     timings.update(result.timings)
     tick = time.perf_counter()
     outputs = export_all(result.graph, settings.out_dir, formats=tuple(formats or DEFAULT_FORMATS), title=title)
+    # The SPARQL store `kg query` and `kg serve` use; written whatever the formats.
+    outputs[STORE_DIR] = build_store(result.graph, settings.out_dir / STORE_DIR)
     timings["export"] = round(time.perf_counter() - tick, 4)
     counts = _counts(result)
     timings["total"] = round(time.perf_counter() - started, 4)
@@ -145,7 +148,14 @@ def rerun_build(
         moved = {}
         for name, path in outcome.outputs.items():
             target = build_dir / path.name
-            os.replace(path, target)  # same filesystem: each file switches atomically
+            if path.is_dir() and target.is_dir():  # the store: swap directories, drop the old one
+                old = build_dir / f".{path.name}.old"
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(target, old)
+                os.replace(path, target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(path, target)  # same filesystem: each file switches atomically
             moved[name] = target
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -205,7 +215,8 @@ def format_summary(
     lines.append("SHACL validation: conforms" if validated else "SHACL validation: skipped (--no-validate)")
     lines.append(f"Built in {timings.get('total', 0.0):.1f} s. Wrote:")
     for name, path in sorted(outputs.items(), key=lambda item: str(item[1])):
-        size = path.stat().st_size if path.exists() else 0
+        size = (sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir()
+                else path.stat().st_size if path.exists() else 0)
         lines.append(f"  {str(path):<40} {_human_bytes(size):>9}")
     return "\n".join(lines)
 

@@ -316,14 +316,15 @@ def test_layout_of_many_concepts_places_every_node() -> None:
 
 
 def test_exporters_registry_names_and_files(graph: Graph, projection: nx.MultiDiGraph) -> None:
-    assert set(EXPORTERS) == {"turtle", "ntriples", "jsonld", "graphml", "tables", "html"}
+    assert set(EXPORTERS) == {"turtle", "ntriples", "jsonld", "graphml", "tables", "html", "csv", "gexf", "vosviewer"}
     assert DEFAULT_FORMATS == tuple(EXPORTERS)
     inp = ExportInput(graph, title="t", projector=lambda _: projection)
     files = {name: sorted(EXPORTERS[name](inp)) for name in EXPORTERS}
     assert files == {
         "turtle": ["graph.ttl"], "ntriples": ["graph.nt"], "jsonld": ["graph.jsonld"],
         "graphml": ["graph.graphml"], "tables": ["edges.parquet", "mentions.parquet", "nodes.parquet"],
-        "html": ["graph.html"],
+        "html": ["citations.html", "concepts.html", "graph.html", "index.html"],
+        "csv": ["edges.csv", "mentions.csv", "nodes.csv"], "gexf": ["graph.gexf"], "vosviewer": ["vosviewer.json"],
     }
 
 
@@ -345,7 +346,8 @@ def test_projection_is_computed_once_and_only_when_needed(graph: Graph, projecti
 def test_export_all_writes_every_default_file(graph: Graph, projection: nx.MultiDiGraph, tmp_path: Path) -> None:
     written = export_all(graph, tmp_path / "out", title="Fixture", projection=projection)
     names = ["graph.ttl", "graph.nt", "graph.jsonld", "graph.graphml", "nodes.parquet", "edges.parquet",
-             "mentions.parquet", "graph.html"]
+             "mentions.parquet", "graph.html", "citations.html", "concepts.html", "index.html",
+             "nodes.csv", "edges.csv", "mentions.csv", "graph.gexf", "vosviewer.json"]
     assert sorted(written) == sorted(names)
     for name in names:
         assert written[name] == tmp_path / "out" / name and written[name].stat().st_size > 0
@@ -359,7 +361,7 @@ def test_export_all_accepts_one_format_as_a_string(graph: Graph, tmp_path: Path)
 
 
 def test_unknown_format_is_rejected_before_anything_is_written(graph: Graph, tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match=r"unknown format 'pdf'; choose from graphml, html, jsonld"):
+    with pytest.raises(ExportError, match=r"unknown format 'pdf'; choose from csv, gexf, graphml, html, jsonld"):
         export_all(graph, tmp_path / "out", formats=["turtle", "pdf"])
     assert not (tmp_path / "out").exists()
 

@@ -201,6 +201,13 @@ EXPECTED: dict[str, tuple[dict[str, str], list[tuple[Any, ...]]]] = {
     "unlinked-mentions": ({}, [("HARDWARE", "GPUs", 1, 1)]),
     "citations": ({}, [(P2, P1, "usesMethodIn", True), (P1, "doi:10.1000/s1", "", None),
                        (P3, P1, "obtainsBackgroundFrom", False)]),
+    "datasets-by-hardware": ({}, [("Loihi", "N-MNIST", 1, T2), ("Loihi", "Spiking Heidelberg Digits", 1, T2),
+                                  ("SpiNNaker", "N-MNIST", 1, T2), ("SpiNNaker", "Spiking Heidelberg Digits", 1, T2)]),
+    "hardware-by-method-family": ({}, [("spike-timing-dependent plasticity", "Loihi", 1, 1),
+                                       ("surrogate gradient", "Loihi", 1, 1), ("surrogate gradient", "SpiNNaker", 1, 1)]),
+    "most-cited-by-concept": ({"concept": "loihi"}, [("Loihi", 2, 2, T1), ("Loihi", 0, 0, T2)]),
+    "concepts-by-year": ({"type": "kg:Hardware"}, [("Loihi", 2021, 1), ("Loihi", 2022, 1), ("SpiNNaker", 2022, 1)]),
+    "bridging-papers": ({}, [(T1, 2021, 1, "hippocampus", 1, "Loihi")]),
 }
 
 
@@ -243,7 +250,7 @@ def test_named_query_headers() -> None:
 
 
 def test_unknown_named_query_lists_the_available_ones() -> None:
-    with pytest.raises(QueryError, match=r"unknown named query 'papers-by-chip'; available: citations, .*top-concepts"):
+    with pytest.raises(QueryError, match=r"unknown named query 'papers-by-chip'; available: bridging-papers, citations, .*top-concepts"):
         load_named_query("papers-by-chip")
 
 

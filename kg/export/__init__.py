@@ -1,8 +1,8 @@
 """Stage 6: export the graph. Every exporter is pure and returns ``{file name: data}``;
 ``write`` (atomic) is the only function here that touches the disk.
 
-RDF formats (Turtle, N-Triples, JSON-LD) read the RDF graph; GraphML, HTML and the node
-and edge tables read its NetworkX projection, computed once and only if a format needs it.
+RDF formats (Turtle, N-Triples, JSON-LD) read the RDF graph; GraphML, GEXF, HTML, the
+VOSviewer map and the node and edge tables (Parquet, CSV) read its NetworkX projection, computed once and only if a format needs it.
 """
 
 from __future__ import annotations
@@ -23,13 +23,17 @@ from kg.export.rdf_formats import to_jsonld, to_ntriples, to_turtle
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.export.gexf import to_gexf
     from kg.export.graphml import to_graphml
-    from kg.export.html import to_html
-    from kg.export.tables import to_tables
+    from kg.export.html import to_html, to_views
+    from kg.export.tables import to_csv_tables, to_tables
+    from kg.export.vosviewer import to_vosviewer
 
 # The projection formats pull in networkx and polars; they are imported on first use so
 # that `kg query`, which only needs the RDF helpers, starts quickly.
-_LAZY = {"to_graphml": "kg.export.graphml", "to_html": "kg.export.html", "to_tables": "kg.export.tables"}
+_LAZY = {"to_graphml": "kg.export.graphml", "to_html": "kg.export.html", "to_tables": "kg.export.tables",
+         "to_views": "kg.export.html", "to_csv_tables": "kg.export.tables", "to_gexf": "kg.export.gexf",
+         "to_vosviewer": "kg.export.vosviewer"}
 
 
 def __getattr__(name: str) -> Any:
@@ -45,12 +49,16 @@ __all__ = [
     "ExportInput",
     "Exporter",
     "export_all",
+    "export_views",
+    "to_csv_tables",
+    "to_gexf",
     "to_graphml",
     "to_html",
     "to_jsonld",
     "to_ntriples",
     "to_tables",
     "to_turtle",
+    "to_views",
     "write",
 ]
 
@@ -91,7 +99,10 @@ EXPORTERS: Final[dict[str, Exporter]] = {
     "jsonld": lambda inp: {"graph.jsonld": to_jsonld(inp.graph)},
     "graphml": lambda inp: {"graph.graphml": __getattr__("to_graphml")(inp.projection)},
     "tables": lambda inp: dict(__getattr__("to_tables")(inp.graph, inp.projection)),
-    "html": lambda inp: {"graph.html": __getattr__("to_html")(inp.projection, title=inp.title)},
+    "csv": lambda inp: dict(__getattr__("to_csv_tables")(inp.graph, inp.projection)),
+    "gexf": lambda inp: {"graph.gexf": __getattr__("to_gexf")(inp.projection)},
+    "vosviewer": lambda inp: {"vosviewer.json": __getattr__("to_vosviewer")(inp.projection)},
+    "html": lambda inp: __getattr__("to_views")(inp.projection, title=inp.title, graph=inp.graph),
 }
 
 #: What ``kg build`` writes when no format is chosen: every format.
@@ -159,4 +170,44 @@ def export_all(
     for name in chosen:
         for file_name, data in EXPORTERS[name](inp).items():
             written[file_name] = write(data, Path(out_dir) / file_name)
+    return written
+
+
+def export_views(
+    graph: Graph,
+    out_dir: Path,
+    *,
+    views: Iterable[str],
+    title: str = DEFAULT_TITLE,
+    projection: nx.MultiDiGraph | None = None,
+) -> dict[str, Path]:
+    """Write the chosen HTML views (``graph``, ``citations``, ``concepts``) into ``out_dir``.
+
+    Each view is one self-contained page (``graph.html``, ``citations.html``,
+    ``concepts.html``); pages written this way do not link each other, so none points at a
+    file that was not written. Views are checked before anything is written.
+
+    Raises:
+        ExportError: For an unknown view or an unwritable destination.
+
+    Example:
+        >>> export_views(graph, Path("views"), views=["citations"])  # doctest: +SKIP
+        {'citations.html': PosixPath('views/citations.html')}
+    """
+    from kg.export.html import to_html
+    from kg.export.views import VIEWS
+
+    chosen = list(dict.fromkeys([views] if isinstance(views, str) else views))
+    unknown = [v for v in chosen if v not in VIEWS]
+    if unknown:
+        raise ExportError(f"unknown view {unknown[0]!r}; choose from {', '.join(VIEWS)}")
+    if projection is None:
+        from kg.projection import project
+
+        projection = project(graph)
+    written: dict[str, Path] = {}
+    for view in chosen:
+        file_name = VIEWS[view][0]
+        page = to_html(projection, title=title, view=view, graph=graph)
+        written[file_name] = write(page, Path(out_dir) / file_name)
     return written

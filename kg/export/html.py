@@ -21,13 +21,26 @@ from importlib import resources
 from typing import Any, Final
 
 import networkx as nx
+from rdflib import Graph
 
 from kg import __version__
 from kg.errors import ExportError
+from kg.export.views import (
+    VIEWS,
+    community_positions,
+    concept_records,
+    paper_records,
+    view_graph,
+    year_span,
+)
 
 #: Above this many nodes the layout is computed in Python and the browser's physics is off
 #: (vis-network needs ~80 s to stabilise 1,000 nodes in headless Chromium).
 LAYOUT_THRESHOLD: Final = 1500
+#: Most edges drawn at load when the layout is precomputed: vis-network builds each edge
+#: object in ~70 µs, so 50k edges alone would take 4 s. The strongest ones are drawn; a
+#: checkbox draws them all.
+EDGE_LIMIT: Final = 10_000
 #: Version of vis-network inlined from the pyvis package.
 VIS_VERSION: Final = "9.1.2"
 #: Longest node label drawn on the canvas; the full text is in the tooltip.
@@ -61,31 +74,53 @@ _JSON_ESCAPES: Final = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u
                         0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-def to_html(nx_graph: nx.MultiDiGraph, *, title: str = "neurokg", layout_threshold: int = LAYOUT_THRESHOLD) -> str:
-    """Render the projection as one self-contained HTML page.
+def to_html(nx_graph: nx.MultiDiGraph, *, title: str = "neurokg", layout_threshold: int = LAYOUT_THRESHOLD,
+            view: str = "graph", graph: Graph | None = None, seed: int = 7, nav: bool = False,
+            _records: tuple[dict[str, Any], dict[str, Any]] | None = None) -> str:
+    """Render one view of the projection as one self-contained HTML page.
 
-    Papers, concepts (coloured by entity type) and authors are drawn with their labels;
-    hovering shows a plain-text tooltip, a search box selects and focuses a node by
-    label, and physics stops once the layout is stable. Above ``layout_threshold``
-    nodes the positions are computed here and physics is off. The vis-network instance
-    is the page's global ``network``.
+    Views: ``graph`` (papers, concepts coloured by entity type, authors), ``citations``
+    (papers and citations, sized by citations, coloured by community or year) and
+    ``concepts`` (concepts linked by co-mentions, coloured by Louvain community, shaped by
+    type). Every page has a legend, a search by label or synonym, filters (type, years,
+    minimum support) and a side panel: a paper shows its title, venue, authors, concepts,
+    links and abstract with the mentions highlighted; a concept lists its papers. Physics
+    stops once the layout is stable; above ``layout_threshold`` nodes the positions are
+    computed here and physics is off. The vis-network instance is the page's global
+    ``network``.
 
     Args:
         nx_graph: The output of ``kg.projection.project``.
         title: Page title and heading (escaped).
         layout_threshold: Node count above which positions are precomputed.
+        view: ``graph``, ``citations`` or ``concepts``.
+        graph: The RDF graph, for mention offsets, synonyms and Semantic Scholar ids;
+            without it abstracts are shown without highlights.
+        seed: Seed of the community detection and the layout.
+        nav: Link the other views and ``index.html`` (only when they are written too).
 
     Returns:
         The HTML document.
 
     Raises:
-        ExportError: If the vis-network files cannot be found in the pyvis package.
+        ExportError: For an unknown view, or if vis-network cannot be found in pyvis.
     """
-    positions = compute_positions(nx_graph) if nx_graph.number_of_nodes() > layout_threshold else None
-    data = graph_data(nx_graph, positions=positions)
+    shown = view_graph(nx_graph, view, seed=seed)
+    positions = None
+    if shown.number_of_nodes() > layout_threshold:
+        positions = (compute_positions(shown, seed=seed) if view == "graph"
+                     else community_positions(shown, size_attr="citations" if view == "citations" else "paper_count"))
+    data = graph_data(shown, positions=positions, view=view)
+    records = _records if _records is not None else (paper_records(nx_graph, graph), concept_records(nx_graph, graph))
+    data["papers"], data["concepts"] = records
+    data["years"] = year_span(data["papers"]) if view != "concepts" else None
+    heading = VIEWS[view][1]
     values = {
         "title": html.escape(title),
-        "summary": html.escape(_summary(nx_graph)),
+        "heading": html.escape(heading),
+        "view": view,
+        "nav": _nav(view) if nav else "",
+        "summary": html.escape(_summary(nx_graph) if view == "graph" else _view_summary(shown, view)),
         "version": html.escape(__version__),
         "data_json": script_json(data),
         "vis_js": _vis_asset("vis-network.min.js"),
@@ -96,19 +131,60 @@ def to_html(nx_graph: nx.MultiDiGraph, *, title: str = "neurokg", layout_thresho
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], _template("graph.html"))
 
 
-def graph_data(nx_graph: nx.MultiDiGraph, *, positions: Mapping[Hashable, tuple[float, float]] | None = None
-               ) -> dict[str, Any]:
-    """The JSON the page reads: nodes, edges, legend, edge types and whether physics runs."""
+def to_views(nx_graph: nx.MultiDiGraph, *, title: str = "neurokg", graph: Graph | None = None,
+             layout_threshold: int = LAYOUT_THRESHOLD) -> dict[str, str]:
+    """Every view as ``{file name: page}``, plus ``index.html`` linking them.
+
+    Example:
+        >>> sorted(to_views(project(graph)))  # doctest: +SKIP
+        ['citations.html', 'concepts.html', 'graph.html', 'index.html']
+    """
+    # The side-panel records are the same on every page: computed once.
+    records = (paper_records(nx_graph, graph), concept_records(nx_graph, graph))
+    pages = {file_name: to_html(nx_graph, title=title, view=view, graph=graph, layout_threshold=layout_threshold,
+                                nav=True, _records=records)
+             for view, (file_name, _, _) in VIEWS.items()}
+    pages["index.html"] = to_index_html(nx_graph, title=title)
+    return pages
+
+
+def to_index_html(nx_graph: nx.MultiDiGraph, *, title: str = "neurokg") -> str:
+    """A small self-contained page linking the three views, with what each one shows."""
+    items = "\n".join(
+        f'<li><a href="{html.escape(file_name)}">{html.escape(heading)}</a> ({html.escape(file_name)}): '
+        f"{html.escape(description)}</li>"
+        for file_name, heading, description in VIEWS.values())
+    values = {"title": html.escape(title), "summary": html.escape(_summary(nx_graph)), "items": items,
+              "version": html.escape(__version__), "app_css": _inline_style(_template("graph.css"))}
+    return _PLACEHOLDER.sub(lambda match: values[match.group(1)], _template("index.html"))
+
+
+def graph_data(nx_graph: nx.MultiDiGraph, *, positions: Mapping[Hashable, tuple[float, float]] | None = None,
+               view: str = "graph") -> dict[str, Any]:
+    """The JSON the page reads: nodes, edges, legend, filters and whether physics runs.
+
+    Each node has ``id`` (an index), ``label``, ``group`` (legend entry), ``size``, ``tip``
+    (plain text), ``ref`` (the IRI, key of the paper and concept records), ``type`` (for
+    the type filter), ``support`` (for the minimum-support filter) and ``year`` for papers.
+    """
     ordered = sorted(nx_graph.nodes(data=True), key=lambda item: str(item[0]))
     index = {node: i for i, (node, _) in enumerate(ordered)}
-    nodes, groups = [], Counter[str]()
+    groups_spec = _groups(nx_graph, view)
+    nodes, groups, types = [], Counter[str](), Counter[str]()
     for node, attrs in ordered:
-        group = _group(attrs)
+        group = _view_group(attrs, view)
+        kind_type = _node_type(attrs, view)
         groups[group] += 1
+        types[kind_type] += 1
         item: dict[str, Any] = {
             "id": index[node], "label": _short(_label(node, attrs)), "group": group,
-            "size": _size(attrs), "tip": _node_tip(node, attrs),
+            "size": _view_size(attrs, view), "tip": _node_tip(node, attrs), "ref": str(node),
+            "type": kind_type, "support": _support(nx_graph, node, attrs, view),
         }
+        if attrs.get("kind") == "paper" and isinstance(attrs.get("year"), int):
+            item["year"] = attrs["year"]
+        if view == "concepts":
+            item["shape"] = GROUPS.get(str(attrs.get("entity_type")), GROUPS["concept"])[3]
         if positions is not None and node in positions:
             item["x"], item["y"] = (round(float(v), 1) for v in positions[node])
         nodes.append(item)
@@ -119,15 +195,21 @@ def graph_data(nx_graph: nx.MultiDiGraph, *, positions: Mapping[Hashable, tuple[
         edges.append({"from": index[source], "to": index[target], "type": kind,
                       "weight": _finite(attrs.get("weight", 1)), "tip": _edge_tip(kind, attrs)})
     legend = [{"group": g, "name": name, "color": fill, "border": border, "shape": shape, "count": groups[g]}
-              for g, (name, fill, border, shape) in GROUPS.items() if groups[g]]
+              for g, (name, fill, border, shape) in groups_spec.items() if groups[g]]
     edge_types = []
     for kind, count in sorted(edge_counts.items(), key=lambda kv: (list(EDGE_TYPES).index(kv[0])
                                                                    if kv[0] in EDGE_TYPES else 99, kv[0])):
         label, colour, directed, dashes, shown = EDGE_TYPES.get(kind, (kind, "#999999", True, False, True))
+        if view != "graph":  # the derived views draw one edge type, always
+            shown = True
         edge_types.append({"type": kind, "label": label, "color": colour, "directed": directed,
                            "dashes": dashes, "shown": shown, "count": count})
-    return {"nodes": nodes, "edges": edges, "legend": legend, "edge_types": edge_types,
-            "physics": positions is None}
+    type_names = {**{k: v[0] for k, v in GROUPS.items()}, "stub": "paper outside the corpus"}
+    type_list = [{"type": t, "name": type_names.get(t, t.lower()), "count": c}
+                 for t, c in sorted(types.items(), key=lambda kv: _type_order(kv[0]))]
+    return {"view": view, "nodes": nodes, "edges": edges, "legend": legend, "edge_types": edge_types,
+            "types": type_list, "support_name": _SUPPORT_NAMES[view], "physics": positions is None,
+            "edge_limit": EDGE_LIMIT if positions is not None and len(edges) > EDGE_LIMIT else None}
 
 
 def script_json(value: Any) -> str:
@@ -138,7 +220,10 @@ def script_json(value: Any) -> str:
         '{"t":"\\\\u003c/script\\\\u003e"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.translate(_JSON_ESCAPES)
+    # Chained replace, not str.translate: translate with a dict takes seconds on 10 MB.
+    for char, escaped in _JSON_ESCAPES.items():
+        text = text.replace(chr(char), escaped)
+    return text
 
 
 def compute_positions(nx_graph: nx.MultiDiGraph, *, seed: int = 7) -> dict[Hashable, tuple[float, float]]:
@@ -204,6 +289,81 @@ def _group(attrs: Mapping[str, Any]) -> str:
         entity_type = attrs.get("entity_type")
         return entity_type if entity_type in GROUPS else "concept"
     return kind if kind in ("paper", "author") else "concept"
+
+
+#: What the minimum-support filter counts, per view.
+_SUPPORT_NAMES: Final = {"graph": "Min. papers (concepts) or links (papers, authors)",
+                         "citations": "Min. citations", "concepts": "Min. papers"}
+#: Community colours (Tableau 10); communities past the tenth share the last, grey entry.
+COMMUNITY_COLOURS: Final = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                            "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+
+
+def _groups(nx_graph: nx.MultiDiGraph, view: str) -> dict[str, tuple[str, str, str, str]]:
+    if view == "graph":
+        return dict(GROUPS)
+    members: dict[int, list[tuple[Any, str]]] = {}
+    for node, attrs in nx_graph.nodes(data=True):
+        weight = attrs.get("citations") if view == "citations" else attrs.get("paper_count")
+        members.setdefault(min(int(attrs.get("community", 0)), 9), []).append((-(weight or 0), _label(node, attrs)))
+    shape = "dot" if view == "citations" else "diamond"
+    out = {}
+    for rank in sorted(members):
+        top = [label for _, label in sorted(members[rank])[:2]]
+        name = (f"community {rank + 1}: " if rank < 9 else "smaller communities: ") + ", ".join(
+            _short(t) for t in top) + ("…" if len(members[rank]) > 2 else "")
+        colour = COMMUNITY_COLOURS[rank]
+        out[f"k{rank}"] = (name, colour, colour, shape)
+    return out
+
+
+def _view_group(attrs: Mapping[str, Any], view: str) -> str:
+    if view == "graph":
+        return _group(attrs)
+    return f"k{min(int(attrs.get('community', 0)), 9)}"
+
+
+def _node_type(attrs: Mapping[str, Any], view: str) -> str:
+    if attrs.get("kind") == "paper" and view == "citations":
+        return "stub" if attrs.get("is_stub") else "paper"
+    return _group(attrs)
+
+
+def _type_order(kind: str) -> tuple[int, str]:
+    order = [*GROUPS, "stub"]
+    return (order.index(kind) if kind in order else 99, kind)
+
+
+def _view_size(attrs: Mapping[str, Any], view: str) -> float:
+    if view == "citations":
+        return round(1.0 + math.sqrt(_finite(attrs.get("citations") or 0)), 2)
+    return _size(attrs)
+
+
+def _support(nx_graph: nx.MultiDiGraph, node: Hashable, attrs: Mapping[str, Any], view: str) -> int:
+    if view == "citations":
+        return int(attrs.get("citations") or 0)
+    if attrs.get("kind") == "concept":
+        return int(attrs.get("paper_count") or 0)
+    return len(set(nx.all_neighbors(nx_graph, node)))
+
+
+def _view_summary(nx_graph: nx.MultiDiGraph, view: str) -> str:
+    count = len({attrs.get("community") for _, attrs in nx_graph.nodes(data=True)})
+    what = "papers" if view == "citations" else "concepts"
+    edges = "citations" if view == "citations" else "co-mention links"
+    return (f"{nx_graph.number_of_nodes():,} {what} · {nx_graph.number_of_edges():,} {edges} · "
+            f"{count:,} communities (Louvain)")
+
+
+def _nav(current: str) -> str:
+    links = ['<a href="index.html">All views</a>']
+    for view, (file_name, heading, _) in VIEWS.items():
+        if view == current:
+            links.append(f'<strong aria-current="page">{html.escape(heading)}</strong>')
+        else:
+            links.append(f'<a href="{html.escape(file_name)}">{html.escape(heading)}</a>')
+    return " · ".join(links)
 
 
 def _label(node: Hashable, attrs: Mapping[str, Any]) -> str:

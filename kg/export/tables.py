@@ -1,4 +1,4 @@
-"""Stage 6, tables: nodes, edges and mentions as Parquet (polars), for dataframe users.
+"""Stage 6, tables: nodes, edges and mentions as Parquet and CSV (polars), for dataframe users.
 
 ``nodes`` and ``edges`` come from the NetworkX projection, ``mentions`` from the RDF graph
 (the projection does not keep individual mentions). Every table has an explicit schema,
@@ -65,6 +65,8 @@ MENTION_SCHEMA: Final = pl.Schema({
 
 #: File name of each table in the output directory.
 TABLE_FILES: Final = {"nodes": "nodes.parquet", "edges": "edges.parquet", "mentions": "mentions.parquet"}
+#: File name of each CSV table (same rows and columns; lists "; "-joined).
+CSV_FILES: Final = {"nodes": "nodes.csv", "edges": "edges.csv", "mentions": "mentions.csv"}
 
 
 def to_tables(graph: Graph, nx_graph: nx.MultiDiGraph) -> dict[str, bytes]:
@@ -82,6 +84,19 @@ def to_tables(graph: Graph, nx_graph: nx.MultiDiGraph) -> dict[str, bytes]:
         TABLE_FILES["nodes"]: _parquet(nodes_frame(nx_graph)),
         TABLE_FILES["edges"]: _parquet(edges_frame(nx_graph)),
         TABLE_FILES["mentions"]: _parquet(mentions_frame(graph)),
+    }
+
+
+def to_csv_tables(graph: Graph, nx_graph: nx.MultiDiGraph) -> dict[str, str]:
+    """The same three tables as CSV (UTF-8, header row, list cells "; "-joined, empty = null).
+
+    Returns:
+        ``{"nodes.csv": ..., "edges.csv": ..., "mentions.csv": ...}``.
+    """
+    return {
+        CSV_FILES["nodes"]: _csv(nodes_frame(nx_graph)),
+        CSV_FILES["edges"]: _csv(edges_frame(nx_graph)),
+        CSV_FILES["mentions"]: _csv(mentions_frame(graph)),
     }
 
 
@@ -206,3 +221,10 @@ def _parquet(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
     return buffer.getvalue()
+
+
+def _csv(frame: pl.DataFrame) -> str:
+    lists = [name for name, dtype in frame.schema.items() if isinstance(dtype, pl.List)]
+    if lists:
+        frame = frame.with_columns(pl.col(name).list.join("; ") for name in lists)
+    return frame.write_csv()
