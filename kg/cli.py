@@ -273,8 +273,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], str
     INPUT files are JSONL, CSV/TSV, BibTeX or paper listings (.txt); duplicates across
     files are merged. Papers are enriched through Semantic Scholar (ids, venue, authors,
     citations with intents; cached on disk) unless --no-enrich; with --offline only the
-    cache is used. Writes graph.ttl, graph.nt, graph.jsonld, graph.graphml, Parquet
-    tables, graph.html and build.json, each atomically.
+    cache is used. Writes every export (graph.ttl, graph.nt, graph.jsonld, graph.graphml,
+    graph.gexf, Parquet and CSV tables, vosviewer.json, the HTML views graph.html,
+    citations.html, concepts.html and index.html) and build.json, each atomically.
 
     \b
     Example:
