@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench eval-card clean
 
 demo: $(STAMP)
 	$(BIN)/kg build examples/papers.jsonl -o exports/ --offline
@@ -30,6 +30,9 @@ $(STAMP): pyproject.toml
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py --sizes 1000 10000
+
+eval-card: $(STAMP)
+	$(BIN)/python docs/evaluation_card.py --corpora ../shared/corpora
 
 clean:
 	rm -rf $(VENV) exports/*.ttl exports/*.nt exports/*.jsonld exports/*.graphml exports/*.parquet exports/*.html exports/build.json
