@@ -507,8 +507,9 @@ def stats(graph_path: Path | None, state_dir: Path | None, top: int) -> None:
                    "vosviewer, html.")
 @click.option("--view", "views", multiple=True, type=click.Choice(["graph", "citations", "concepts"]),
               help="Write only this HTML view (repeatable): graph, citations or concepts.")
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("."), show_default=True, help="Directory to write into.")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
+              default=Path("."), show_default=True,
+              help="Directory to write into; or, for one single-file format, the file (map.json).")
 @click.option("--title", default="neurokg", show_default=True, help="Title of the HTML view.")
 def export(graph_file: Path, formats: tuple[str, ...], views: tuple[str, ...], out_dir: Path, title: str) -> None:
     """Re-export a saved graph (a build directory or a Turtle file) in other formats.
@@ -519,13 +520,17 @@ def export(graph_file: Path, formats: tuple[str, ...], views: tuple[str, ...], o
     Example:
       kg export exports/graph.ttl --format html --format graphml -o views/
       kg export exports/ --view citations -o views/
+      kg export exports/ --format vosviewer -o map.json
     """
-    from kg.export import export_all, export_views
+    from kg.export import export_all, export_file, export_views
     from kg.query import load_graph
 
     if not formats and not views:
         raise click.UsageError("choose what to write: --format NAME or --view NAME (both repeatable)")
     graph = load_graph(graph_file)
+    if out_dir.suffix and not out_dir.is_dir() and len(formats) == 1 and not views:
+        click.echo(f"{formats[0]:10} {export_file(graph, out_dir, format=formats[0], title=title)}")
+        return
     written = export_all(graph, out_dir, formats=formats, title=title) if formats else {}
     if views:
         written.update(export_views(graph, out_dir, views=views, title=title))

@@ -262,3 +262,12 @@ def test_eval_rejects_a_malformed_gold_file(runner: CliRunner, tmp_path: Path) -
     result = runner.invoke(cli, ["eval", str(gold)])
     assert result.exit_code != 0
     assert str(gold) in result.output and "Traceback" not in result.output
+
+
+def test_export_one_file_format_to_a_file_path(runner: CliRunner, built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "maps" / "map.json"
+    result = runner.invoke(cli, ["export", str(built), "--format", "vosviewer", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "items" in json.loads(target.read_text())["network"]
+    several = runner.invoke(cli, ["export", str(built), "--format", "tables", "-o", str(tmp_path / "t.parquet")])
+    assert several.exit_code != 0 and "give -o a directory" in several.output

@@ -49,6 +49,7 @@ __all__ = [
     "ExportInput",
     "Exporter",
     "export_all",
+    "export_file",
     "export_views",
     "to_csv_tables",
     "to_gexf",
@@ -211,3 +212,18 @@ def export_views(
         page = to_html(projection, title=title, view=view, graph=graph)
         written[file_name] = write(page, Path(out_dir) / file_name)
     return written
+
+
+def export_file(graph: Graph, path: Path, *, format: str, title: str = DEFAULT_TITLE) -> Path:  # noqa: A002
+    """Write the one file of ``format`` to ``path`` (``kg export --format vosviewer -o map.json``).
+
+    Raises:
+        ExportError: For an unknown format, or one that writes several files (tables, csv, html).
+    """
+    (name,) = check_formats([format])
+    files = EXPORTERS[name](ExportInput(graph, title=title))
+    if len(files) != 1:
+        raise ExportError(
+            f"format {name!r} writes {len(files)} files ({', '.join(sorted(files))}); give -o a directory"
+        )
+    return write(next(iter(files.values())), Path(path))
