@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import InputError
-from kg.export.rdf_formats import to_ntriples
+from kg.export.rdf_formats import to_oxigraph_quads
 from kg.query import BUILD_GRAPH_FILE, load_graph
 from kg.store import find_store, open_store, query_prefixes, refuse, store_base
 
@@ -86,7 +86,7 @@ def open_endpoint(graph: Path, *, timeout: float = DEFAULT_TIMEOUT) -> Endpoint:
         store = open_store(store_dir)
     else:
         store = ox.Store()  # in memory: the Turtle is small enough to have no store
-        store.bulk_load(to_ntriples(load_graph(graph)).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        store.bulk_extend(to_oxigraph_quads(load_graph(graph)))
     root = graph if graph.is_dir() else graph.parent if graph.name == BUILD_GRAPH_FILE else None
     return Endpoint(store, query_prefixes(store_base(store)), root, timeout)
 

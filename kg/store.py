@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from kg.errors import ExportError, InputError, QueryError, QuerySyntaxError
-from kg.export.rdf_formats import to_ntriples
+from kg.export.rdf_formats import to_oxigraph_quads
 from kg.query import BUILD_GRAPH_FILE, _check_bindings, _one_line, load_graph, run_query
 from kg.query_results import QueryResult
 from kg.vocab import KG, PREFIXES, bind_prefixes
@@ -74,7 +74,7 @@ def build_store(graph: Graph, path: Path) -> Path:
                           f"choose a writable output directory") from exc
     try:
         store = ox.Store(str(staging))
-        store.bulk_load(to_ntriples(graph).encode("utf-8"), ox.RdfFormat.N_TRIPLES)
+        store.bulk_extend(to_oxigraph_quads(graph))
         store.flush()
         del store  # releases RocksDB's lock before the rename
         old = None

@@ -94,6 +94,15 @@ def to_ntriples(graph: Graph) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
+def to_oxigraph_quads(graph: Graph) -> list[Any]:
+    """The triples of ``graph`` as pyoxigraph quads in the default graph, for ``Store.bulk_extend``.
+
+    Loading these skips writing N-Triples text, sorting it and parsing it back.
+    """
+    triples, _ = _oxigraph_triples(graph, sort=False)
+    return [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples]
+
+
 def _oxigraph_term(term: Node) -> Any:
     if isinstance(term, URIRef):
         return pyoxigraph.NamedNode(str(term))
