@@ -13,10 +13,13 @@ exact context string (an occurrence the annotator judged not to be an entity).
 
     python data/dev/annotate.py            # writes data/dev/neuro-ai-dev.jsonl
     python data/dev/annotate.py --show ID  # prints one document's located spans
+    python data/dev/annotate.py --spans data/test/spans-1.txt --spans data/test/spans-2.txt \
+        --out data/test/neuro-ai-test.jsonl  # another set, from several span files
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -102,7 +105,17 @@ def locate(
 
 
 def main(argv: list[str]) -> None:
-    spec = parse_spec((HERE / "spans.txt").read_text(encoding="utf-8"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spans", action="append", type=Path, help="span file(s) to read")
+    parser.add_argument("--out", type=Path, default=HERE / "neuro-ai-dev.jsonl")
+    parser.add_argument("--show", metavar="ID", help="print one document's located spans")
+    args = parser.parse_args(argv)
+    spec: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {}
+    for path in args.spans or [HERE / "spans.txt"]:
+        for doc_id, entry in parse_spec(path.read_text(encoding="utf-8")).items():
+            if doc_id in spec:
+                sys.exit(f"{path}: {doc_id} listed twice")
+            spec[doc_id] = entry
     papers: dict[str, Paper] = {
         p.id: p for p in read_corpus(ROOT / "examples" / "papers.jsonl").papers
     }
@@ -118,17 +131,17 @@ def main(argv: list[str]) -> None:
         records.append(
             {"id": doc_id, "title": paper.title, "text": paper.document, "entities": spans}
         )
-    if len(argv) == 2 and argv[0] == "--show":
+    if args.show:
         for record in records:
-            if record["id"] == argv[1]:
+            if record["id"] == args.show:
                 for s in record["entities"]:
                     print(s["start"], s["end"], s["label"], repr(s["text"]), s["canonical"])
         return
-    out = HERE / "neuro-ai-dev.jsonl"
-    out.write_text(
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
     )
-    print(f"{len(records)} documents, {sum(len(r['entities']) for r in records)} spans -> {out}")
+    print(f"{len(records)} documents, {sum(len(r['entities']) for r in records)} spans -> {args.out}")
 
 
 if __name__ == "__main__":
