@@ -166,6 +166,9 @@ def best_long_form(short: str, long_text: str) -> int | None:
         chars.pop()  # "SNNs": match "SNN", then require a plural long form
         if not long_text.endswith("s"):
             return None
+    initials = _initials_start(chars, long_text)
+    if initials is not None:
+        return initials
     folded = [_fold(c) for c in long_text]
     l_index = len(folded) - 1
     for s_index in range(len(chars) - 1, -1, -1):
@@ -183,6 +186,25 @@ def best_long_form(short: str, long_text: str) -> int | None:
     while start > 0 and not long_text[start - 1].isspace():
         start -= 1
     return start
+
+
+_SMALL: Final = frozenset({"of", "and", "the", "for", "in", "on", "to", "a", "an", "with"})
+
+
+def _initials_start(chars: list[str], long_text: str) -> int | None:
+    """Start of the shortest run of final words whose initials spell the short form
+    ("Neural Network Interatomic Potentials" for NNIPs, where S&H's shortest match would
+    take "Network Interatomic Potentials"); small words may be skipped."""
+    words = list(re.finditer(r"[^\s\-\u2010-\u2015/]+", long_text))
+    for first in range(len(words) - 1, -1, -1):
+        run = [w for w in words[first:] if w.group().lower() not in _SMALL or w is words[first]]
+        if len(run) > len(chars):
+            return None
+        if len(run) == len(chars) and all(
+            _fold(w.group()[0]) == c for w, c in zip(run, chars, strict=True)
+        ):
+            return words[first].start()
+    return None
 
 
 def _in_word(text: str, index: int) -> bool:

@@ -1,0 +1,391 @@
+"""Names no vocabulary knows: new methods and datasets found from the cues a reader uses.
+
+- an abbreviation's long form that names something ("Temporal Attention Spiking Network
+  (TASN)", "counter-current learning (CCL)" after "we propose", "Information Bottleneck
+  (IB)"), typed by its head word and by the naming cue before it (``long_form_meaning``);
+- "we propose / introduce / present / describe X", "called / named / termed X", a title
+  "X: ...", "the X dataset / benchmark", "the X method / model / architecture", and
+  names of systems that stand alone ("InstructGPT", "VGG-16") (``add_new_names``);
+- a new name's type follows its context: a name built on a known dataset ("TinyImageNet")
+  or listed beside datasets is a dataset.
+
+Every new concept has ``in_vocabulary`` false. Pure functions over ``Found`` spans.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Collection
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Final
+
+from kg.found import SCORE_NEW_NAME, RULES_EXTRACTOR, Found, Lookup, mint, occurrences, overlaps
+from kg.models import Concept, ConceptId, EntityType
+from kg.surface import has_inner_capital
+
+if TYPE_CHECKING:
+    from kg.abbreviations import Abbreviation
+
+# Heads of a long form that name a method or a dataset.
+_METHOD_HEADS: Final = frozenset(
+    """network networks net nets model models algorithm algorithms transformer transformers
+    encoder encoders autoencoder autoencoders machine machines learning plasticity rule
+    attention mechanism architecture method framework optimizer optimization regression
+    filter filters memory classifier unit units""".split()
+)
+# Heads that make a lower-case long form a technique by themselves ("dynamic sparse
+# training (DST)", "reservoir computers (RCs)"); "network" and "model" alone do not.
+_TECHNIQUE_HEADS: Final = frozenset(
+    """learning training optimization optimisation algorithm algorithms regression
+    factorization factorisation decomposition computing computer computers estimation
+    search propagation descent distillation normalization normalisation fusion embedding
+    embeddings sampling quantization quantisation pruning replay encoding coding
+    transformer transformers autoencoder autoencoders""".split()
+)
+# Heads of long forms that name no method: measures, tasks, anatomy, cells, conditions,
+# organisations, brain networks.
+_NOT_METHOD_HEADS: Final = frozenset(
+    """score scores metric metrics index indices ratio rate rates error errors accuracy
+    loss distance divergence task tasks problem problems challenge test tests scale
+    questionnaire disorder disorders disease diseases syndrome syndromes impairment
+    imaging tomography spectroscopy stimulation interface interfaces recording recordings
+    cell cells neuron neurons cortex cortices area areas region regions nucleus nuclei
+    gyrus lobe institute university laboratory lab center centre consortium initiative
+    agency society conference workshop program programme project study trial potential
+    potentials response responses activity signal signals level levels function theory
+    hypothesis principle law effect space time period phase state states condition
+    conditions group groups system systems""".split()
+)
+_GENERIC_MODIFIERS: Final = frozenset(
+    """a an the deep large small simple standard conventional traditional classical
+    vanilla basic modern novel new our proposed efficient shallow""".split()
+)
+_DATASET_HEADS: Final = frozenset("dataset datasets benchmark benchmarks corpus database".split())
+# Words of functional brain networks, which are no methods ("default mode network (DMN)").
+_BRAIN_NETWORK: Final = re.compile(
+    r"\b(?:default|salience|frontoparietal|executive|somatomotor|limbic|dorsal attention|"
+    r"ventral attention|visual network)\b",
+    re.IGNORECASE,
+)
+_NEURAL: Final = re.compile(r"\b(?:neural|network|learning)\b", re.IGNORECASE)
+#: Acronyms that look like names but are fields, modalities or generic networks (guidelines).
+NOT_NAMES: Final = frozenset(
+    """AI ML DL NN NNs DNN DNNs ANN ANNs RNN RNNs API APIs GPU GPUs CPU CPUs SOTA EEG MEG
+    fMRI MRI BCI BCIs BMI LLM LLMs RGB USA UK EU US IoT NLP CV RL II III IV VI ECoG LFP
+    LFPs iEEG sEEG SEEG EMG ECG EKG NIRS fNIRS CT DTI BOLD PET DOI URL HTML TBD COVID COVID-19
+    SARS-CoV-2 DNA RNA mRNA ATP AGI XAI HCI IQ FPS FLOPs AUC ROC MSE RMSE SNR""".split()
+)
+_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[\-\.][A-Za-z0-9]+)*$")
+_CUE_VERBS: Final = r"(?:propose|introduce|present|develop|design|describe|call|name|term|dub)"
+_PROPOSE: Final = re.compile(
+    r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article))\s+(?:also\s+|further\s+|then\s+|here\s+)?"
+    rf"{_CUE_VERBS}[sd]?\b"
+    r"|\b(?:called|named|dubbed|termed|coined)\b"
+)
+# A naming cue right before a long form: "we propose counter-current learning (CCL)",
+# "a platform named digital twin brain (DTB)", "termed the ... (MCC) architecture".
+_CUE_BEFORE: Final = re.compile(
+    rf"(?:\b(?:[Ww]e|[Tt]his (?:paper|work|study))\s+(?:\w+\s+)?{_CUE_VERBS}[sd]?"
+    r"|\b(?:called|named|dubbed|termed|coined))"
+    r"(?:\s+(?:a|an|the|new|novel|simple|our))*\s*[`'\"\u2018\u201c]?$"
+)
+_TOKEN: Final = re.compile(r"[^\s,;:()\[\]\"`'\u2018\u2019\u201c\u201d]+")
+_DATASET_CUE: Final = re.compile(
+    r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])\s+(?:dataset|benchmark|corpus|data set)s?\b"
+)
+# "the TARS method", "the MCC architecture": a name before a method descriptor.
+_METHOD_CUE: Final = re.compile(
+    r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])\s+(?:method|algorithm|model|architecture|"
+    r"framework|network|optimizer|technique)s?\b"
+)
+# "datasets Nordland and Oxford RobotCar", "benchmarks such as X, Y and Z".
+_DATASET_LIST: Final = re.compile(
+    r"\b(?:datasets?|benchmarks?|corpora)(?:\s*[,:(]\s*|\s+(?:such as|including|like|namely)\s+"
+    r"|\s+)((?:[A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*)*(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)?)+)"
+)
+_SMALL_WORDS: Final = frozenset("of for and the a an in with to on via by".split())
+_STOP_SCAN: Final = re.compile(r"[.;:!?]\s")
+_LEAD_WORDS: Final = frozenset(
+    {"a", "an", "the", "new", "novel", "here", "our", "also", "simple", "`", "'"}
+)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Lower-case English words (SCOWL; package data ``kg/data/english-words.txt.gz``)."""
+    path = resources.files("kg") / "data" / "english-words.txt.gz"
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def is_name(token: str) -> bool:
+    """Whether ``token`` reads as a proper name of a system, not a word or generic acronym.
+
+    Example:
+        >>> [is_name(t) for t in ("LaVCa", "TriAdaptLoRA", "SHD", "GPT-4", "model", "AI", "SNNs")]
+        [True, True, True, True, False, False, False]
+    """
+    if len(token) < 3 or token in NOT_NAMES or not _NAME.match(token):
+        return False
+    parts = re.split(r"[\-.]", token)
+    if len(parts) > 1 and any(p.isalpha() and p.islower() and len(p) >= 3 for p in parts):
+        return False  # "EEG-based", "human-AI": a word joined to a name, not a name
+    letters = [c for c in token if c.isalpha()]
+    if re.fullmatch(r"[A-Z]{2,}s", token):
+        return False  # a plural acronym is a common noun ("CNNs")
+    capitals = sum(c.isupper() for c in letters)
+    has_digit = any(c.isdigit() for c in token)
+    if has_inner_capital(token):
+        return True
+    if capitals == len(letters) and len(letters) >= 2:
+        return True
+    return has_digit and capitals >= 1
+
+
+def is_coined_word(token: str) -> bool:
+    """A capitalised word that no English dictionary lists ("Sparsey", "Tryage"): after a
+    naming cue or as a title's lead it is a name.
+
+    Example:
+        >>> [is_coined_word(t) for t in ("Sparsey", "Tryage", "Gorilla", "Network", "sparsey")]
+        [True, True, False, False, False]
+    """
+    return (
+        len(token) >= 4
+        and token[0].isupper()
+        and token[1:].islower()
+        and token.isalpha()
+        and token.lower() not in english_words()
+    )
+
+
+_FREE_NAME: Final = re.compile(
+    r"(?<![\w\-./@])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|\.\d+)*(?![\w/@]|-\w|\.\d)"
+)
+# Shapes of gene, protein and chemical names in neuroscience text ("GluN2B", "CaMKII").
+_BIOCHEMICAL: Final = re.compile(
+    r"Glu|GABA|NMDA|AMPA|CaMK|Ca2|Na[Vv]|K[Vv]\d|Cre|mRNA|PSD|Fos|CO2|H2O|O2", re.IGNORECASE
+)
+_BRANDS: Final = frozenset(
+    """DeepMind OpenAI GitHub GitLab YouTube LinkedIn PhD MHz GHz MATLAB PubMed BioRxiv ArXiv
+    TeX LaTeX LeCun JavaScript TypeScript PowerPoint WeChat TikTok McGill MacArthur
+    McDonald""".split()
+)
+
+
+def is_standalone_name(token: str) -> bool:
+    """Whether a token names a system wherever it occurs: CamelCase ("CORnet-S", "DINOv2",
+    "InstructGPT", "IRCoT") or capitals with digits ("VGG-16", "GPT2"); not brands or gene
+    names.
+
+    Example:
+        >>> [is_standalone_name(t) for t in ("ResNet50", "VGG-16", "GluN2B", "GitHub", "Tanh")]
+        [True, True, False, False, False]
+    """
+    if token in _BRANDS or _BIOCHEMICAL.search(token) or not is_name(token):
+        return False
+    letters = [c for c in token if c.isalpha()]
+    lower = sum(c.islower() for c in letters)
+    upper = len(letters) - lower
+    if any(has_inner_capital(part) for part in token.split("-")):  # not "Real-Time"
+        return (lower >= 2 or upper >= 3 or any(c.isdigit() for c in token)) and len(token) >= 4
+    return any(c.isdigit() for c in token) and upper >= 2 and len(letters) >= 3
+
+
+def _head(text: str) -> str:
+    words = re.findall(r"[A-Za-z]+", text)
+    return words[-1].lower() if words else ""
+
+
+def _title_case(text: str) -> bool:
+    """Every content word starts with a capital or digit; a hyphenated word needs only its
+    first part capitalised ("LLM-assisted Visual Cortex Captioning")."""
+    words = [w for w in re.split(r"\s+", text) if w]
+    content = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return len(content) >= 2 and all(w[0].isupper() or w[0].isdigit() for w in content)
+
+
+def canonical_long_form(text: str) -> str:
+    """Canonical name of a new long form: single-spaced, last word singular, lower case
+    unless a word has inner capitals (a proper name such as "ResNet").
+
+    Example:
+        >>> canonical_long_form("Energy-Based World Models")
+        'energy-based world model'
+    """
+    words = text.split()
+    last = words[-1]
+    if last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    name = " ".join([*words[:-1], last])
+    return name if any(has_inner_capital(w) for w in re.split(r"[\s\-]", name)) else name.lower()
+
+
+def long_form_meaning(
+    document: str, abbreviation: Abbreviation, spans: list[Found], minted: dict[ConceptId, Concept]
+) -> tuple[EntityType, ConceptId | None, float] | None:
+    """What a long form that no vocabulary knows names: (type, concept, score), or None.
+
+    A named variant of a known method is a new method ("neuron-astrocyte liquid state
+    machine (NALSM)"); a generic modifier keeps the known one ("deep convolutional
+    networks (DCNNs)"). Otherwise the long form is a new name when a naming cue precedes
+    it, when it is title case and its head is no measure, task or anatomy word, or when
+    its head is a technique word ("dynamic sparse training (DST)").
+    """
+    long_text = abbreviation.long
+    if abbreviation.short in NOT_NAMES:
+        return None
+    inner = [
+        f
+        for f in spans
+        if f.end == abbreviation.long_end
+        and abbreviation.long_start < f.start
+        and f.label in (EntityType.METHOD, EntityType.DATASET)
+    ]
+    if inner:
+        extra = re.findall(r"[A-Za-z]+", document[abbreviation.long_start : inner[0].start])
+        if all(w.lower() in _GENERIC_MODIFIERS for w in extra):
+            return inner[0].label, inner[0].concept_id, inner[0].score
+        name = canonical_long_form(long_text)
+        return inner[0].label, mint(name, inner[0].label, minted), SCORE_NEW_NAME
+    label = _long_form_label(document, abbreviation)
+    if label is None:
+        return None
+    # A long form over a span of another type is no new name, except a method named after
+    # a region ("LLM-assisted Visual Cortex Captioning", guideline 7).
+    inside = overlaps(spans, abbreviation.long_start, abbreviation.long_end)
+    if any(f.label is not label and f.label is not EntityType.BRAIN_REGION for f in inside):
+        return None
+    return label, mint(canonical_long_form(long_text), label, minted), SCORE_NEW_NAME
+
+
+def _long_form_label(document: str, abbreviation: Abbreviation) -> EntityType | None:
+    long_text = abbreviation.long
+    head = _head(long_text)
+    if head in _DATASET_HEADS:
+        return EntityType.DATASET if _title_case(long_text) else None
+    if _BRAIN_NETWORK.search(long_text):
+        return None
+    if head in _NOT_METHOD_HEADS and not _NEURAL.search(long_text):
+        return None  # a measure, task or structure; but "Neural Network Interatomic Potentials"
+    cued = _CUE_BEFORE.search(document, max(0, abbreviation.long_start - 80), abbreviation.long_start)
+    words = re.findall(r"[A-Za-z]+", long_text)
+    if cued is not None:
+        return EntityType.METHOD  # "we propose counter-current learning (CCL)"
+    if _title_case(long_text) or head in _METHOD_HEADS and long_text[:1].isupper():
+        return EntityType.METHOD
+    if head in _TECHNIQUE_HEADS and len(words) >= 2:
+        return EntityType.METHOD
+    return None
+
+
+def _title_name(document: str) -> str | None:
+    """The lead of a title "X: ..." when it reads as a name: one name-like token, a coined
+    word, or up to four capitalised words that recur in the abstract."""
+    end = document.find("\n\n")
+    title = document[: end if end >= 0 else len(document)]
+    head, colon, _ = title.partition(":")
+    head = re.sub(r"^(?:The|A|An)\s+", "", head.strip())
+    if not colon or not head:
+        return None
+    if " " not in head:
+        return head if is_name(head) or is_coined_word(head) else None
+    words = head.split()
+    if len(words) > 4 or not _title_case(head):
+        return None
+    if _head(head) in _NOT_METHOD_HEADS:
+        return None
+    abstract = document[end:] if end >= 0 else ""
+    if head in abstract or any(is_name(w) for w in words):
+        return head
+    return None
+
+
+def add_new_names(
+    document: str,
+    spans: list[Found],
+    lookup: Lookup,
+    minted: dict[ConceptId, Concept],
+    *,
+    not_names: Collection[str] = (),
+) -> list[Found]:
+    """Tag every occurrence of the names the cues reveal (spans already there win).
+
+    Args:
+        document: The document text.
+        spans: The spans found so far (not overlapping).
+        lookup: Concept id of a surface form of a type.
+        minted: New concepts of this document, added to in place.
+        not_names: Short forms the document defines as something that is no entity.
+    """
+    names: dict[str, EntityType] = {}
+    title_name = _title_name(document)
+    if title_name is not None:
+        names[title_name] = EntityType.METHOD
+    for cue in _PROPOSE.finditer(document):
+        stop = _STOP_SCAN.search(document, cue.end())
+        window = document[cue.end() : stop.start() if stop else len(document)]
+        # The name follows the cue directly, after at most a determiner or "new":
+        # "we propose LaVCa", "we introduce a new TriAdaptLoRA", "we describe Sparsey".
+        for token in _TOKEN.findall(window)[:4]:
+            cleaned = token.rstrip(".")
+            if is_name(cleaned) or is_coined_word(cleaned):
+                names.setdefault(cleaned, EntityType.METHOD)
+            if cleaned.lower() not in _LEAD_WORDS:
+                break
+    for match in _METHOD_CUE.finditer(document):
+        if is_name(match.group(1)) and match.group(1) not in not_names:
+            names.setdefault(match.group(1), EntityType.METHOD)
+    for match in _DATASET_CUE.finditer(document):
+        if is_name(match.group(1)) or is_coined_word(match.group(1)):
+            names[match.group(1)] = EntityType.DATASET
+    for match in _DATASET_LIST.finditer(document):
+        for item in re.split(r"\s*,\s*|\s+(?:and|or)\s+", match.group(1)):
+            item = item.strip().rstrip(".")
+            if item and not lookup(item, EntityType.METHOD) and (
+                is_name(item) or is_coined_word(item) or " " in item
+            ):
+                names[item] = EntityType.DATASET
+    for match in _FREE_NAME.finditer(document):
+        if is_standalone_name(match.group()):
+            names.setdefault(match.group(), EntityType.METHOD)
+    datasets = [f for f in spans if f.label is EntityType.DATASET]
+    for name, label in names.items():
+        if name in not_names or name in NOT_NAMES:
+            continue
+        known = next((t for t in EntityType if lookup(name, t) is not None), None)
+        if known is not None:
+            continue  # the gazetteer's own matching handles known names
+        label = _retype(document, name, label, datasets, lookup)
+        cid = mint(name, label, minted)
+        for start, end in occurrences(document, name):
+            if document[start:end] != name or overlaps(spans, start, end):
+                continue
+            spans.append(Found(start, end, label, cid, SCORE_NEW_NAME, RULES_EXTRACTOR))
+    return list(spans)
+
+
+def _retype(
+    document: str, name: str, label: EntityType, datasets: list[Found], lookup: Lookup
+) -> EntityType:
+    """A new name built on a known dataset's name ("TinyImageNet", "ImageNet-R") or
+    reported "on" beside a dataset ("93% on CIFAR10 and 69% on TinyImageNet") is a dataset."""
+    if label is EntityType.DATASET:
+        return label
+    parts = [p for p in re.split(r"(?<=[a-z0-9])(?=[A-Z])|-", name) if p]
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            if (i, j) != (0, len(parts)) and len("".join(parts[i:j])) >= 4 and lookup(
+                "".join(parts[i:j]), EntityType.DATASET
+            ):
+                return EntityType.DATASET
+    for start, end in occurrences(document, name):
+        if not re.search(r"\bon\s+(?:the\s+)?$", document[max(0, start - 12) : start]):
+            continue
+        if any(max(0, start - 40) <= f.start and f.end <= end + 40 for f in datasets):
+            return EntityType.DATASET
+    return label

@@ -1,0 +1,185 @@
+"""Span boundary rules of the guidelines, applied to one document's candidate spans.
+
+Pure functions over ``Found`` spans (``kg.document_rules``):
+
+- nothing inside a URL is an entity (guideline 6);
+- a name continues over hyphen-joined parts and version or size suffixes that make it a
+  different system: "RT-NeRF", "Chrono-LSTM", "SHD-Adding", "LLaVA-1.5-7B", "Llama 3.1 8B",
+  "GPT 3.5 Turbo", "anti-Hebbian learning" (a known name inside is not the mention); a
+  hyphenated pair of names stays two ("CNN-SVM", "V1-MT", guideline 5) and a lower-case
+  word joined to a name stays out ("SNN-based");
+- a trailing descriptor is not part of a method's name when the rest is a known name:
+  "self-attention mechanism" -> "self-attention", "EM algorithm" -> "EM" (guideline 3's
+  rule for platforms, applied to methods the same way).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Final
+
+from kg.ids import concept_id
+from kg.models import Concept, ConceptId, EntityType
+
+if TYPE_CHECKING:
+    from kg.document_rules import Found, Lookup
+
+_URL: Final = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"]+"
+    r"|\b[\w.-]+\.(?:com|org|io|net|edu|ai|dev)/[^\s<>\"]*",
+    re.IGNORECASE,
+)
+
+
+def url_ranges(document: str) -> list[tuple[int, int]]:
+    """Character ranges of the URLs in ``document`` (trailing sentence punctuation excluded).
+
+    Example:
+        >>> url_ranges("Code: https://github.com/a/SHARP. Done")
+        [(6, 32)]
+    """
+    ranges = []
+    for match in _URL.finditer(document):
+        end = match.end()
+        while end > match.start() and document[end - 1] in ".,;:)]}'\"":
+            end -= 1
+        ranges.append((match.start(), end))
+    return ranges
+
+
+def outside_urls(document: str, spans: list[Found]) -> list[Found]:
+    """Drop every span that touches a URL (guideline 6)."""
+    urls = url_ranges(document)
+    if not urls:
+        return spans
+    return [f for f in spans if not any(s < f.end and f.start < e for s, e in urls)]
+
+
+# Parts a name continues over: capitals or digits ("RT", "V2", "1.5", "7B", "XL").
+_NAME_PART: Final = re.compile(r"^(?=[^\s]*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9.+]*$")
+# Lower-case prefixes that make a different method ("anti-Hebbian", "semi-supervised").
+_MEANING_PREFIXES: Final = frozenset({"anti", "semi", "non", "bi"})
+_VERSION_WORDS: Final = frozenset({"Turbo", "Pro", "Ultra", "Mini", "Instruct", "Chat", "XL"})
+# "<name> 3.1", "<name> 2", "<name> 8B": a version or a size after a proper name.
+_VERSION_AFTER: Final = re.compile(
+    r"^ (?:v?\d+(?:\.\d+)+|\d{1,2}|\d+(?:\.\d+)?[BMK]|Turbo|Pro|Ultra|Mini|Instruct|Chat|XL)"
+    r"(?![\w\-]|\.\d)"
+)
+# Words after a number that make it a count, not a version ("GPT 2 times", "ResNet 3 layers").
+_COUNT_NOUN: Final = re.compile(
+    r"^\s+(?:[a-z]+s|times|fold|layer|step|epoch|hour|day|percent|per)\b"
+)
+_NAMED_TYPES: Final = frozenset({EntityType.METHOD, EntityType.DATASET, EntityType.HARDWARE})
+
+
+def extend_names(
+    document: str,
+    spans: list[Found],
+    lookup: Lookup,
+    mint: Callable[[str, EntityType], ConceptId],
+) -> list[Found]:
+    """Grow method, dataset and hardware spans over the parts that make another name."""
+    taken = [(f.start, f.end) for f in spans]
+    result = []
+    for f in spans:
+        if f.label not in _NAMED_TYPES:
+            result.append(f)
+            continue
+        start, end = _hyphen_extent(document, f.start, f.end)
+        if document[start].isupper() or document[start].isdigit():
+            end = _version_extent(document, end)
+        if (start, end) == (f.start, f.end) or any(
+            s < end and start < e and (s, e) != (f.start, f.end) for s, e in taken
+        ):
+            result.append(f)
+            continue
+        text = document[start:end]
+        cid = lookup(text, f.label) or mint(text, f.label)
+        result.append(replace(f, start=start, end=end, concept_id=cid, score=round(f.score * 0.9, 4)))
+    return result
+
+
+def _hyphen_extent(document: str, start: int, end: int) -> tuple[int, int]:
+    # Token bounds: whitespace and brackets end a token; trailing punctuation is not part.
+    left = start
+    while left > 0 and document[left - 1] == "-":
+        part_start = left - 1
+        while part_start > 0 and not document[part_start - 1].isspace() and document[
+            part_start - 1
+        ] not in "-([{/\"'":
+            part_start -= 1
+        part = document[part_start : left - 1]
+        if _NAME_PART.match(part) or part.lower() in _MEANING_PREFIXES:
+            left = part_start
+            continue
+        break
+    right = end
+    while right < len(document) and (
+        document[right] == "-" or (document[right] == "." and document[right + 1 : right + 2].isdigit())
+    ):
+        part_end = right + 1
+        while part_end < len(document) and (
+            document[part_end].isalnum()
+            or (document[part_end] == "." and document[part_end + 1 : part_end + 2].isdigit())
+            or document[part_end] == "+"
+        ):
+            part_end += 1
+        part = document[right + 1 : part_end]
+        if document[right] == "." or (_NAME_PART.match(part) and part_end > right + 1):
+            right = part_end
+            continue
+        break
+    # A name continued mid-word ("LLaVA-1" inside "LLaVA-1.5-7B") ends where the word ends.
+    return left, right
+
+
+def _version_extent(document: str, end: int) -> int:
+    while True:
+        match = _VERSION_AFTER.match(document[end : end + 24])
+        if match is None:
+            return end
+        word = match.group()[1:]
+        if word[0].isdigit() and "." not in word and not word[-1].isalpha():
+            if _COUNT_NOUN.match(document[end + match.end() : end + match.end() + 20]):
+                return end
+        if word in _VERSION_WORDS and not document[end - 1].isdigit():
+            return end  # "Turbo" only after a version number ("GPT 3.5 Turbo")
+        end += match.end()
+
+
+_DESCRIPTORS: Final = re.compile(
+    r"\s+(?:algorithms?|mechanisms?|methods?|techniques?|approach(?:es)?|frameworks?|"
+    r"procedures?|schemes?)$",
+    re.IGNORECASE,
+)
+
+
+def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[Found]:
+    """ "self-attention mechanism" -> "self-attention" when the rest is itself a known method."""
+    result = []
+    for f in spans:
+        text = document[f.start : f.end]
+        match = _DESCRIPTORS.search(text) if f.label is EntityType.METHOD else None
+        rest = text[: match.start()] if match else ""
+        cid = lookup(rest, f.label) if rest and " " not in rest.strip() or rest.count(" ") else None
+        if match is None or cid is None:
+            result.append(f)
+            continue
+        result.append(replace(f, end=f.start + len(rest), concept_id=cid))
+    return result
+
+
+def minting(minted: dict[ConceptId, Concept], canonical: Callable[[str], str]) -> Callable[
+    [str, EntityType], ConceptId
+]:
+    """A function that mints (or reuses) a concept not in any vocabulary for a surface form."""
+
+    def mint(text: str, label: EntityType) -> ConceptId:
+        name = canonical(text)
+        cid = concept_id(label, name)
+        minted.setdefault(cid, Concept(id=cid, type=label, label=name, in_vocabulary=False))
+        return cid
+
+    return mint

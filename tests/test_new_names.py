@@ -1,0 +1,158 @@
+"""New-name and span-boundary rules (kg.new_names, kg.span_rules) on plain strings, inside
+extraction with the packaged gazetteer and the model off, so the rules alone decide."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.extract import build_nlp, extract_mentions
+from kg.models import Corpus, Paper, PaperId
+from kg.new_names import english_words, is_coined_word, is_standalone_name
+from kg.span_rules import url_ranges
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(model=False)
+
+
+def tags(nlp: Language, text: str, title: str = "") -> list[tuple[str, str]]:
+    paper = Paper(id=PaperId("id:1"), title=title, text=f"{title}\n\n{text}" if title else text)
+    corpus = extract_mentions(Corpus(papers=(paper,)), nlp)
+    return [(m.text, m.label.value) for m in corpus.mentions]
+
+
+# -- guideline 6: nothing inside a URL ------------------------------------------------------
+
+
+def test_url_ranges_stop_before_sentence_punctuation() -> None:
+    text = "See https://github.com/x/FlowCut. Or www.example.org/a, then github.com/b/c)"
+    assert [text[s:e] for s, e in url_ranges(text)] == [
+        "https://github.com/x/FlowCut", "www.example.org/a", "github.com/b/c",
+    ]
+
+
+def test_names_inside_urls_are_not_entities(nlp: Language) -> None:
+    found = tags(nlp, "We propose FlowCut. Code: https://github.com/TungChintao/FlowCut.")
+    assert found == [("FlowCut", "METHOD")]
+    assert tags(nlp, "Data at https://example.org/MNIST/SpiNNaker") == []
+
+
+# -- boundaries: hyphenated names, versions, descriptors ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We accelerate RT-NeRF on chips.", ("RT-NeRF", "METHOD")),
+        ("The Chrono-LSTM keeps time.", ("Chrono-LSTM", "METHOD")),
+        ("It learns by anti-Hebbian learning.", ("anti-Hebbian learning", "METHOD")),
+        ("We prompt Llama 3.1 8B and more.", ("Llama 3.1 8B", "METHOD")),
+        ("We ask GPT 3.5 Turbo twice.", ("GPT 3.5 Turbo", "METHOD")),
+        ("It uses LLaVA-1.5-7B as judge.", ("LLaVA-1.5-7B", "METHOD")),
+    ],
+)
+def test_a_name_grows_over_parts_that_make_another_name(
+    nlp: Language, text: str, expected: tuple[str, str]
+) -> None:
+    assert expected in tags(nlp, text)
+
+
+def test_hyphenated_pairs_and_lower_case_words_stay_apart(nlp: Language) -> None:
+    assert tags(nlp, "A CNN-SVM pipeline.") == [("CNN", "METHOD"), ("SVM", "METHOD")]
+    assert tags(nlp, "An SNN-based chip.") == [("SNN", "METHOD")]
+
+
+def test_a_count_after_a_name_is_not_a_version(nlp: Language) -> None:
+    assert ("ResNet", "METHOD") in tags(nlp, "We ran ResNet 3 times.")
+
+
+def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
+    assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
+
+
+# -- long forms of abbreviations ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "long_form", "short"),
+    [
+        ("Here we propose counter-current learning (CCL), a rule. CCL works.",
+         "counter-current learning", "CCL"),
+        ("We present a platform named digital twin brain (DTB). The DTB runs.",
+         "digital twin brain", "DTB"),
+        ("Nets optimise the Information Bottleneck (IB) tradeoff. The IB explains it.",
+         "Information Bottleneck", "IB"),
+        ("Scaling Neural Network Interatomic Potentials (NNIPs) is hard. NNIPs help.",
+         "Neural Network Interatomic Potentials", "NNIPs"),
+        ("It relies on dynamic sparse training (DST) throughout. DST prunes.",
+         "dynamic sparse training", "DST"),
+    ],
+)
+def test_long_forms_that_name_a_method(nlp: Language, text: str, long_form: str, short: str) -> None:
+    found = tags(nlp, text)
+    assert (long_form, "METHOD") in found and (short, "METHOD") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We report the feature interaction score (FIS) of each pair. FIS is high.",
+        "Activity in the default mode network (DMN) rose. The DMN is large.",
+        "Context-sensitive layer 5 pyramidal cells (L5PCs) fire. L5PCs are neurons.",
+        "The Remote Associates Test (RAT) was given. RAT scores rose.",
+    ],
+)
+def test_long_forms_of_measures_networks_cells_and_tests_are_not_methods(
+    nlp: Language, text: str
+) -> None:
+    assert tags(nlp, text) == []
+
+
+def test_a_method_named_after_a_region_is_a_method_only(nlp: Language) -> None:
+    found = tags(nlp, "We propose LLM-assisted Visual Cortex Captioning (LaVCa). LaVCa works.")
+    assert ("LLM-assisted Visual Cortex Captioning", "METHOD") in found
+    assert all(label != "BRAIN_REGION" for _, label in found)
+
+
+# -- names from cues ------------------------------------------------------------------------
+
+
+def test_coined_words() -> None:
+    assert "network" in english_words() and "gorilla" in english_words()
+    assert is_coined_word("Sparsey") and not is_coined_word("Network")
+
+
+def test_a_coined_word_after_a_cue_or_leading_a_title_is_a_name(nlp: Language) -> None:
+    assert tags(nlp, "We describe Sparsey, an unsupervised model. Sparsey is fast.") == [
+        ("Sparsey", "METHOD"), ("Sparsey", "METHOD"),
+    ]
+    assert ("Tryage", "METHOD") in tags(nlp, "Tryage routes prompts.", title="Tryage: Routing")
+
+
+def test_a_multi_word_title_lead_is_a_name_when_the_abstract_uses_it(nlp: Language) -> None:
+    title = "Neural Brain: A Framework for Agents"
+    assert ("Neural Brain", "METHOD") in tags(nlp, "We define the Neural Brain here.", title)
+    assert tags(nlp, "We study memory here.", "Long Term Memory: A View") == []
+
+
+def test_a_name_before_a_method_word_is_a_method(nlp: Language) -> None:
+    assert ("TARS", "METHOD") in tags(nlp, "The TARS method removes knowledge.")
+
+
+def test_names_listed_after_datasets_are_datasets(nlp: Language) -> None:
+    found = tags(nlp, "We test on the localization datasets Nordland and Oxford RobotCar.")
+    assert ("Nordland", "DATASET") in found and ("Oxford RobotCar", "DATASET") in found
+
+
+def test_a_new_name_built_on_a_dataset_is_a_dataset(nlp: Language) -> None:
+    found = tags(nlp, "MLPs reach 93% on CIFAR10 and 69% on TinyImageNet overall.")
+    assert ("TinyImageNet", "DATASET") in found
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"), [("IRCoT", True), ("LoRA", True), ("CO2RR", False), ("PhD", False)]
+)
+def test_standalone_mixed_case_names(token: str, expected: bool) -> None:
+    assert is_standalone_name(token) is expected
