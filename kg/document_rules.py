@@ -227,15 +227,21 @@ def _apply_definitions(
         if meaning is None:
             meaning = long_form_meaning(document, abbreviation, spans, minted)
             if meaning is not None and meaning[2] == SCORE_NEW_NAME:
-                spans = [
-                    f
-                    for f in spans
-                    if not overlaps([f], abbreviation.long_start, abbreviation.long_end)
+                # The definition and every other use of the same long form ("Energy-Based
+                # World Models" in the title) name the new concept.
+                uses = [(abbreviation.long_start, abbreviation.long_end)] + [
+                    (m.start(), m.end())
+                    for m in re.finditer(rf"(?<!\w){re.escape(abbreviation.long)}(?!\w)", document)
+                    if m.start() != abbreviation.long_start
                 ]
-                spans.append(
-                    Found(abbreviation.long_start, abbreviation.long_end, meaning[0], meaning[1],
-                          SCORE_NEW_NAME, RULES_EXTRACTOR)
-                )
+                for start, end in uses:
+                    inside = overlaps(spans, start, end)
+                    if any(f.start < start or end < f.end for f in inside):
+                        continue  # part of a longer span
+                    spans = [f for f in spans if f not in inside]
+                    spans.append(
+                        Found(start, end, meaning[0], meaning[1], SCORE_NEW_NAME, RULES_EXTRACTOR)
+                    )
         spans = _retag_short_forms(document, spans, abbreviation, meaning)
     return spans
 

@@ -53,10 +53,20 @@ _NOT_METHOD_HEADS: Final = frozenset(
     imaging tomography spectroscopy stimulation interface interfaces recording recordings
     cell cells neuron neurons cortex cortices area areas region regions nucleus nuclei
     gyrus lobe institute university laboratory lab center centre consortium initiative
-    agency society conference workshop program programme project study trial potential
-    potentials response responses activity signal signals level levels function theory
+    agency society conference workshop program programme project study trial response responses activity signal signals level levels function theory
     hypothesis principle law effect space time period phase state states condition
-    conditions group groups system systems""".split()
+    conditions group groups system systems recognition classification detection
+    segmentation imagery answering translation summarization localization localisation
+    navigation decoding tracking""".split()
+)
+# Learning settings and fields, not methods (guideline 9): "continual learning (CL)".
+_SETTING_OR_FIELD: Final = re.compile(
+    r"^(?:(?:continual|lifelong|incremental|class-incremental|task-incremental|few-shot|"
+    r"zero-shot|one-shot|representation|multi-task|multitask|online|in-context|machine|deep)"
+    r"\s+learning|(?:brain-inspired|neuromorphic|cognitive|quantum|edge|cloud|"
+    r"high-performance|in-memory|neuro-inspired|bio-inspired)\s+computing|"
+    r"(?:artificial|computational|machine)\s+intelligence)$",
+    re.IGNORECASE,
 )
 _GENERIC_MODIFIERS: Final = frozenset(
     """a an the deep large small simple standard conventional traditional classical
@@ -75,7 +85,8 @@ NOT_NAMES: Final = frozenset(
     """AI ML DL NN NNs DNN DNNs ANN ANNs RNN RNNs API APIs GPU GPUs CPU CPUs SOTA EEG MEG
     fMRI MRI BCI BCIs BMI LLM LLMs RGB USA UK EU US IoT NLP CV RL II III IV VI ECoG LFP
     LFPs iEEG sEEG SEEG EMG ECG EKG NIRS fNIRS CT DTI BOLD PET DOI URL HTML TBD COVID COVID-19
-    SARS-CoV-2 DNA RNA mRNA ATP AGI XAI HCI IQ FPS FLOPs AUC ROC MSE RMSE SNR""".split()
+    SARS-CoV-2 DNA RNA mRNA ATP AGI XAI HCI IQ FPS FLOPs AUC ROC MSE RMSE SNR SoTA ERP ERPs
+    EPSP EPSPs IPSP IPSPs LTP LTD VEP VEPs SSVEP MEP MEPs CSF""".split()
 )
 _NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[\-\.][A-Za-z0-9]+)*$")
 _CUE_VERBS: Final = r"(?:propose|introduce|present|develop|design|describe|call|name|term|dub)"
@@ -102,8 +113,13 @@ _METHOD_CUE: Final = re.compile(
 )
 # "datasets Nordland and Oxford RobotCar", "benchmarks such as X, Y and Z".
 _DATASET_LIST: Final = re.compile(
-    r"\b(?:datasets?|benchmarks?|corpora)(?:\s*[,:(]\s*|\s+(?:such as|including|like|namely)\s+"
+    r"\b(?:datasets?|benchmarks?|corpora)(?:\s*[,:]\s*|\s+(?:such as|including|like|namely)\s+"
     r"|\s+)((?:[A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*)*(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)?)+)"
+)
+# A run of capitalised words, small words allowed inside ("Brain Diffusion for Visual
+# Exploration").
+_TITLE_RUN: Final = re.compile(
+    r"[A-Z][\w\-]*(?:\s+(?:(?:of|for|and|with|in)\s+)?[A-Z][\w\-]*)*"
 )
 _SMALL_WORDS: Final = frozenset("of for and the a an in with to on via by".split())
 _STOP_SCAN: Final = re.compile(r"[.;:!?]\s")
@@ -186,6 +202,9 @@ def is_standalone_name(token: str) -> bool:
     """
     if token in _BRANDS or _BIOCHEMICAL.search(token) or not is_name(token):
         return False
+    parts = token.split("-")
+    if len(parts) > 1 and all(p in NOT_NAMES or p.lower() in english_words() for p in parts):
+        return False  # "Image-fMRI", "Real-Time": words and modalities joined, no name
     letters = [c for c in token if c.isalpha()]
     lower = sum(c.islower() for c in letters)
     upper = len(letters) - lower
@@ -268,14 +287,14 @@ def _long_form_label(document: str, abbreviation: Abbreviation) -> EntityType | 
     head = _head(long_text)
     if head in _DATASET_HEADS:
         return EntityType.DATASET if _title_case(long_text) else None
-    if _BRAIN_NETWORK.search(long_text):
+    if _BRAIN_NETWORK.search(long_text) or _SETTING_OR_FIELD.match(long_text.strip()):
         return None
-    if head in _NOT_METHOD_HEADS and not _NEURAL.search(long_text):
-        return None  # a measure, task or structure; but "Neural Network Interatomic Potentials"
     cued = _CUE_BEFORE.search(document, max(0, abbreviation.long_start - 80), abbreviation.long_start)
-    words = re.findall(r"[A-Za-z]+", long_text)
     if cued is not None:
         return EntityType.METHOD  # "we propose counter-current learning (CCL)"
+    if head in _NOT_METHOD_HEADS and not _NEURAL.search(long_text):
+        return None  # a measure, task or structure; but "Neural Network Interatomic Potentials"
+    words = re.findall(r"[A-Za-z]+", long_text)
     if _title_case(long_text) or head in _METHOD_HEADS and long_text[:1].isupper():
         return EntityType.METHOD
     if head in _TECHNIQUE_HEADS and len(words) >= 2:
@@ -331,9 +350,13 @@ def add_new_names(
         window = document[cue.end() : stop.start() if stop else len(document)]
         # The name follows the cue directly, after at most a determiner or "new":
         # "we propose LaVCa", "we introduce a new TriAdaptLoRA", "we describe Sparsey".
-        for token in _TOKEN.findall(window)[:4]:
-            cleaned = token.rstrip(".")
-            if is_name(cleaned) or is_coined_word(cleaned):
+        for token in _TOKEN.finditer(window):
+            cleaned = token.group().rstrip(".")
+            run = _TITLE_RUN.match(window, token.start())
+            phrase = run.group().strip() if run else ""
+            if len(phrase.split()) >= 2 and _head(phrase) not in _NOT_METHOD_HEADS:
+                names.setdefault(phrase, EntityType.METHOD)  # "we introduce Energy-Based World Models"
+            elif is_name(cleaned) or is_coined_word(cleaned):
                 names.setdefault(cleaned, EntityType.METHOD)
             if cleaned.lower() not in _LEAD_WORDS:
                 break
@@ -354,8 +377,9 @@ def add_new_names(
         if is_standalone_name(match.group()):
             names.setdefault(match.group(), EntityType.METHOD)
     datasets = [f for f in spans if f.label is EntityType.DATASET]
+    refused = {form for short in not_names for form in (short, short.rstrip("s"), short + "s")}
     for name, label in names.items():
-        if name in not_names or name in NOT_NAMES:
+        if name in refused or name in NOT_NAMES:
             continue
         known = next((t for t in EntityType if lookup(name, t) is not None), None)
         if known is not None:

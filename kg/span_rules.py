@@ -61,10 +61,10 @@ def outside_urls(document: str, spans: list[Found]) -> list[Found]:
 _NAME_PART: Final = re.compile(r"^(?=[^\s]*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9.+]*$")
 # Lower-case prefixes that make a different method ("anti-Hebbian", "semi-supervised").
 _MEANING_PREFIXES: Final = frozenset({"anti", "semi", "non", "bi"})
-_VERSION_WORDS: Final = frozenset({"Turbo", "Pro", "Ultra", "Mini", "Instruct", "Chat", "XL"})
+_VERSION_WORDS: Final = frozenset({"Turbo", "turbo", "Pro", "Ultra", "Mini", "Instruct", "Chat", "XL"})
 # "<name> 3.1", "<name> 2", "<name> 8B": a version or a size after a proper name.
 _VERSION_AFTER: Final = re.compile(
-    r"^ (?:v?\d+(?:\.\d+)+|\d{1,2}|\d+(?:\.\d+)?[BMK]|Turbo|Pro|Ultra|Mini|Instruct|Chat|XL)"
+    r"^ (?:v?\d+(?:\.\d+)+|\d{1,2}|\d+(?:\.\d+)?[BMK]|[Tt]urbo|Pro|Ultra|Mini|Instruct|Chat|XL)"
     r"(?![\w\-]|\.\d)"
 )
 # Words after a number that make it a count, not a version ("GPT 2 times", "ResNet 3 layers").

@@ -156,3 +156,33 @@ def test_a_new_name_built_on_a_dataset_is_a_dataset(nlp: Language) -> None:
 )
 def test_standalone_mixed_case_names(token: str, expected: bool) -> None:
     assert is_standalone_name(token) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We selected the task of Human Activity Recognition (HAR). HAR is hard.",
+        "Continual learning (CL) aims to keep skills. CL is studied.",
+        "Brain simulation and brain-inspired computing (BIC) meet. BIC grows.",
+    ],
+)
+def test_long_forms_of_tasks_settings_and_fields_are_not_methods(nlp: Language, text: str) -> None:
+    assert tags(nlp, text) == []
+
+
+def test_authors_cited_after_a_dataset_are_not_datasets(nlp: Language) -> None:
+    found = tags(nlp, "We use the MNIST dataset (LeCun, Cortes, and Burges, 2010) here.")
+    assert found == [("MNIST", "DATASET")]
+
+
+def test_a_title_case_phrase_after_a_cue_is_one_name_used_everywhere(nlp: Language) -> None:
+    title = "Cognitively Inspired Energy-Based World Models"
+    text = "Instead, we introduce Energy-Based World Models (EBWM). EBWM predicts."
+    found = tags(nlp, text, title)
+    assert found.count(("Energy-Based World Models", "METHOD")) == 2
+    assert ("Energy-Based", "METHOD") not in found and found.count(("EBWM", "METHOD")) == 2
+
+
+def test_a_short_form_defined_as_cells_is_never_a_name_singular_or_plural(nlp: Language) -> None:
+    text = "Layer 5 pyramidal cells (L5PCs) fire. One L5PC receives input. Image-fMRI pairs."
+    assert tags(nlp, text) == []
