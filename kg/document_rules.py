@@ -231,7 +231,7 @@ def _apply_definitions(
                 # World Models" in the title) name the new concept.
                 uses = [(abbreviation.long_start, abbreviation.long_end)] + [
                     (m.start(), m.end())
-                    for m in re.finditer(rf"(?<!\w){re.escape(abbreviation.long)}(?!\w)", document)
+                    for m in re.finditer(rf"(?<!\w){re.escape(abbreviation.long)}s?(?!\w)", document)
                     if m.start() != abbreviation.long_start
                 ]
                 for start, end in uses:

@@ -269,7 +269,7 @@ def long_form_meaning(
         extra = re.findall(r"[A-Za-z]+", document[abbreviation.long_start : inner[0].start])
         if all(w.lower() in _GENERIC_MODIFIERS for w in extra):
             return inner[0].label, inner[0].concept_id, inner[0].score
-        name = canonical_long_form(long_text)
+        name = _new_concept_name(document, abbreviation)
         return inner[0].label, mint(name, inner[0].label, minted), SCORE_NEW_NAME
     label = _long_form_label(document, abbreviation)
     if label is None:
@@ -279,7 +279,21 @@ def long_form_meaning(
     inside = overlaps(spans, abbreviation.long_start, abbreviation.long_end)
     if any(f.label is not label and f.label is not EntityType.BRAIN_REGION for f in inside):
         return None
-    return label, mint(canonical_long_form(long_text), label, minted), SCORE_NEW_NAME
+    return label, mint(_new_concept_name(document, abbreviation), label, minted), SCORE_NEW_NAME
+
+
+def _new_concept_name(document: str, abbreviation: Abbreviation) -> str:
+    """Name of a concept that a document defines with a short form: the short form, as
+    papers and readers call a new system ("LaVCa", "EScAIP", "NALSM"), unless the title
+    uses the long form and not the short one ("Energy-Based World Models")."""
+    end = document.find("\n\n")
+    title = document[: end if end >= 0 else 0].lower()
+    short = abbreviation.short
+    if re.fullmatch(r"[A-Z][A-Za-z0-9\-]*[A-Z]s", short):
+        short = short[:-1]  # "NNIPs" -> "NNIP"
+    if abbreviation.long.lower() in title and short.lower() not in title:
+        return canonical_long_form(abbreviation.long)
+    return short.lower()
 
 
 def _long_form_label(document: str, abbreviation: Abbreviation) -> EntityType | None:
