@@ -303,11 +303,11 @@ def _long_form_label(document: str, abbreviation: Abbreviation) -> EntityType | 
         return EntityType.DATASET if _title_case(long_text) else None
     if _BRAIN_NETWORK.search(long_text) or _SETTING_OR_FIELD.match(long_text.strip()):
         return None
+    if head in _NOT_METHOD_HEADS and not _NEURAL.search(long_text):
+        return None  # a measure, task or structure; but "Neural Network Interatomic Potentials"
     cued = _CUE_BEFORE.search(document, max(0, abbreviation.long_start - 80), abbreviation.long_start)
     if cued is not None:
         return EntityType.METHOD  # "we propose counter-current learning (CCL)"
-    if head in _NOT_METHOD_HEADS and not _NEURAL.search(long_text):
-        return None  # a measure, task or structure; but "Neural Network Interatomic Potentials"
     words = re.findall(r"[A-Za-z]+", long_text)
     if _title_case(long_text) or head in _METHOD_HEADS and long_text[:1].isupper():
         return EntityType.METHOD

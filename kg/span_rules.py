@@ -9,7 +9,7 @@ Pure functions over ``Found`` spans (``kg.document_rules``):
   hyphenated pair of names stays two ("CNN-SVM", "V1-MT", guideline 5) and a lower-case
   word joined to a name stays out ("SNN-based");
 - a trailing descriptor is not part of a method's name when the rest is a known name:
-  "self-attention mechanism" -> "self-attention", "EM algorithm" -> "EM" (guideline 3's
+  "self-attention mechanism" -> "self-attention", "Softmax function" -> "Softmax" (guideline 3's
   rule for platforms, applied to methods the same way).
 """
 
@@ -151,7 +151,7 @@ def _version_extent(document: str, end: int) -> int:
 
 _DESCRIPTORS: Final = re.compile(
     r"\s+(?:algorithms?|mechanisms?|methods?|techniques?|approach(?:es)?|frameworks?|"
-    r"procedures?|schemes?)$",
+    r"procedures?|schemes?|functions?)$",
     re.IGNORECASE,
 )
 

@@ -70,6 +70,7 @@ def test_a_count_after_a_name_is_not_a_version(nlp: Language) -> None:
 
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
+    assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
 
 
 # -- long forms of abbreviations ------------------------------------------------------------
@@ -99,6 +100,7 @@ def test_long_forms_that_name_a_method(nlp: Language, text: str, long_form: str,
     "text",
     [
         "We report the feature interaction score (FIS) of each pair. FIS is high.",
+        "Here we introduce the feature interaction score (FIS). The FIS is high.",
         "Activity in the default mode network (DMN) rose. The DMN is large.",
         "Context-sensitive layer 5 pyramidal cells (L5PCs) fire. L5PCs are neurons.",
         "The Remote Associates Test (RAT) was given. RAT scores rose.",
