@@ -62,7 +62,8 @@ _NOT_METHOD_HEADS: Final = frozenset(
 # Learning settings and fields, not methods (guideline 9): "continual learning (CL)".
 _SETTING_OR_FIELD: Final = re.compile(
     r"^(?:(?:continual|lifelong|incremental|class-incremental|task-incremental|few-shot|"
-    r"zero-shot|one-shot|representation|multi-task|multitask|online|in-context|machine|deep)"
+    r"zero-shot|one-shot|representation|multi-task|multitask|online|in-context|"
+    r"(?:automated\s+)?(?:machine|deep))"
     r"\s+learning|(?:brain-inspired|neuromorphic|cognitive|quantum|edge|cloud|"
     r"high-performance|in-memory|neuro-inspired|bio-inspired)\s+computing|"
     r"(?:artificial|computational|machine)\s+intelligence)$",
@@ -106,6 +107,11 @@ _TOKEN: Final = re.compile(r"[^\s,;:()\[\]\"`'\u2018\u2019\u201c\u201d]+")
 _DATASET_CUE: Final = re.compile(
     r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])\s+(?:dataset|benchmark|corpus|data set)s?\b"
 )
+# "AVIDa-hIL6, a large-scale dataset", "X is a new benchmark".
+_DATASET_APPOSITIVE: Final = re.compile(
+    r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])(?:,| is| as)\s+(?:a|an|the|our)\s+"
+    r"(?:[\w\-]+\s+){0,3}(?:dataset|benchmark|corpus|data set)s?\b"
+)
 # "the TARS method", "the MCC architecture": a name before a method descriptor.
 _METHOD_CUE: Final = re.compile(
     r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])\s+(?:method|algorithm|model|architecture|"
@@ -113,7 +119,7 @@ _METHOD_CUE: Final = re.compile(
 )
 # "datasets Nordland and Oxford RobotCar", "benchmarks such as X, Y and Z".
 _DATASET_LIST: Final = re.compile(
-    r"\b(?:datasets?|benchmarks?|corpora)(?:\s*[,:]\s*|\s+(?:such as|including|like|namely)\s+"
+    r"\b(?:datasets?|benchmarks?|corpora)(?:\s*:\s*|\s+(?:such as|including|like|namely)\s+"
     r"|\s+)((?:[A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*)*(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)?)+)"
 )
 # A run of capitalised words, small words allowed inside ("Brain Diffusion for Visual
@@ -299,6 +305,14 @@ def _new_concept_name(document: str, abbreviation: Abbreviation) -> str:
 def _long_form_label(document: str, abbreviation: Abbreviation) -> EntityType | None:
     long_text = abbreviation.long
     head = _head(long_text)
+    # The noun after the definition types it: "Only Connect Wall (OCW) dataset",
+    # "Indirect Object Identification (IOI) task".
+    after = re.match(r"\)?\s*([A-Za-z]+)", document[abbreviation.short_end : abbreviation.short_end + 30])
+    following = after.group(1).lower() if after else ""
+    if following in _DATASET_HEADS:
+        return EntityType.DATASET
+    if following in _NOT_METHOD_HEADS:
+        return None
     if head in _DATASET_HEADS:
         return EntityType.DATASET if _title_case(long_text) else None
     if _BRAIN_NETWORK.search(long_text) or _SETTING_OR_FIELD.match(long_text.strip()):
@@ -377,6 +391,9 @@ def add_new_names(
     for match in _METHOD_CUE.finditer(document):
         if is_name(match.group(1)) and match.group(1) not in not_names:
             names.setdefault(match.group(1), EntityType.METHOD)
+    for match in _DATASET_APPOSITIVE.finditer(document):
+        if is_name(match.group(1)) or is_coined_word(match.group(1)):
+            names[match.group(1)] = EntityType.DATASET
     for match in _DATASET_CUE.finditer(document):
         if is_name(match.group(1)) or is_coined_word(match.group(1)):
             names[match.group(1)] = EntityType.DATASET
@@ -386,7 +403,7 @@ def add_new_names(
             if item and not lookup(item, EntityType.METHOD) and (
                 is_name(item) or is_coined_word(item) or " " in item
             ):
-                names[item] = EntityType.DATASET
+                names.setdefault(item, EntityType.DATASET)
     for match in _FREE_NAME.finditer(document):
         if is_standalone_name(match.group()):
             names.setdefault(match.group(), EntityType.METHOD)

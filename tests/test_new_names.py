@@ -188,3 +188,23 @@ def test_a_title_case_phrase_after_a_cue_is_one_name_used_everywhere(nlp: Langua
 def test_a_short_form_defined_as_cells_is_never_a_name_singular_or_plural(nlp: Language) -> None:
     text = "Layer 5 pyramidal cells (L5PCs) fire. One L5PC receives input. Image-fMRI pairs."
     assert tags(nlp, text) == []
+
+
+def test_the_noun_after_a_definition_types_the_long_form(nlp: Language) -> None:
+    found = tags(nlp, "We present the Only Connect Wall (OCW) dataset. OCW is hard.")
+    assert ("Only Connect Wall", "DATASET") in found and ("OCW", "DATASET") in found
+    assert tags(nlp, "We use the Indirect Object Identification (IOI) task. IOI is easy.") == []
+
+
+def test_a_name_in_apposition_to_a_dataset_is_a_dataset(nlp: Language) -> None:
+    found = tags(nlp, "We have developed AVIDa-hIL6, a large-scale dataset of pairs. AVIDa-hIL6 helps.")
+    assert found == [("AVIDa-hIL6", "DATASET"), ("AVIDa-hIL6", "DATASET")]
+
+
+def test_a_name_after_a_comma_following_benchmarks_is_not_listed_as_a_dataset(nlp: Language) -> None:
+    text = "We propose an algorithm named CheckerPose. On benchmarks, CheckerPose wins."
+    assert set(tags(nlp, text)) == {("CheckerPose", "METHOD")}
+
+
+def test_automated_deep_learning_is_a_field(nlp: Language) -> None:
+    assert tags(nlp, "We review automated deep learning (AutoDL). AutoDL grows.") == []
