@@ -13,7 +13,7 @@ exact context string (an occurrence the annotator judged not to be an entity).
 
     python data/dev/annotate.py            # writes data/dev/neuro-ai-dev.jsonl
     python data/dev/annotate.py --show ID  # prints one document's located spans
-    python data/dev/annotate.py --spans data/test/spans-1.txt --spans data/test/spans-2.txt \
+    python data/dev/annotate.py --spans data/test/spans-2.txt --spans data/test/spans-3.txt \
         --out data/test/neuro-ai-test.jsonl  # another set, from several span files
 """
 
