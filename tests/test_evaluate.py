@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -543,17 +545,31 @@ def test_evaluate_extractor_scores_a_small_gazetteer(tmp_path: Path) -> None:
 # -- the development set -----------------------------------------------------------------------
 
 
+GOLD_SETS = {
+    "dev": (DEV, ["data/dev/spans.txt"]),
+    "dev-2": (ROOT / "data" / "dev" / "neuro-ai-dev-2.jsonl", ["data/dev/spans-2.txt"]),
+    "test": (
+        ROOT / "data" / "test" / "neuro-ai-test.jsonl",
+        ["data/test/spans-2.txt", "data/test/spans-3.txt"],
+    ),
+}
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 @pytest.fixture(scope="module")
 def dev_set() -> list[dict[str, Any]]:
-    return [
-        json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    return _records(DEV)
 
 
-def test_dev_set_spans_are_valid(dev_set: list[dict[str, Any]]) -> None:
-    assert len(dev_set) >= 60
-    assert len({r["id"] for r in dev_set}) == len(dev_set)
-    for record in dev_set:
+@pytest.mark.parametrize("name", sorted(GOLD_SETS))
+def test_gold_set_spans_are_valid(name: str) -> None:
+    records = _records(GOLD_SETS[name][0])
+    assert len(records) >= 40
+    assert len({r["id"] for r in records}) == len(records)
+    for record in records:
         assert record["text"].startswith(record["title"] + "\n\n")
         previous_end = 0
         for entity in sorted(record["entities"], key=lambda e: (e["start"], e["end"])):
@@ -567,11 +583,29 @@ def test_dev_set_spans_are_valid(dev_set: list[dict[str, Any]]) -> None:
             assert entity["canonical"] and entity["canonical"] == entity["canonical"].lower()
 
 
-def test_dev_set_texts_are_the_example_papers_documents(dev_set: list[dict[str, Any]]) -> None:
+@pytest.mark.parametrize("name", sorted(GOLD_SETS))
+def test_gold_set_texts_are_the_example_papers_documents(name: str) -> None:
     papers = {p.id: p for p in read_corpus(ROOT / "examples" / "papers.jsonl").papers}
-    for record in dev_set:
+    for record in _records(GOLD_SETS[name][0]):
         assert record["id"] in papers
         assert record["text"] == papers[record["id"]].document
+
+
+def test_gold_sets_are_disjoint() -> None:
+    ids = [{r["id"] for r in _records(path)} for path, _ in GOLD_SETS.values()]
+    assert sum(len(s) for s in ids) == len(set().union(*ids))
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_SETS))
+def test_gold_set_is_what_its_span_files_give(name: str, tmp_path: Path) -> None:
+    path, spans = GOLD_SETS[name]
+    out = tmp_path / "gold.jsonl"
+    args = [arg for span in spans for arg in ("--spans", str(ROOT / span))]
+    subprocess.run(
+        [sys.executable, str(ROOT / "data" / "dev" / "annotate.py"), *args, "--out", str(out)],
+        check=True, capture_output=True, cwd=ROOT,
+    )
+    assert out.read_bytes() == path.read_bytes()
 
 
 def test_dev_set_covers_every_type(dev_set: list[dict[str, Any]]) -> None:
