@@ -104,17 +104,19 @@ _CUE_BEFORE: Final = re.compile(
     r"(?:\s+(?:a|an|the|new|novel|simple|our))*\s*[`'\"\u2018\u201c]?$"
 )
 _TOKEN: Final = re.compile(r"[^\s,;:()\[\]\"`'\u2018\u2019\u201c\u201d]+")
+# A name-like token before a cue word ("BrainBench dataset", "TARS method").
+_NAME_BEFORE: Final = r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])"
 _DATASET_CUE: Final = re.compile(
-    r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])\s+(?:dataset|benchmark|corpus|data set)s?\b"
+    _NAME_BEFORE + r"\s+(?:dataset|benchmark|corpus|data set)s?\b"
 )
 # "AVIDa-hIL6, a large-scale dataset", "X is a new benchmark".
 _DATASET_APPOSITIVE: Final = re.compile(
-    r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])(?:,| is| as)\s+(?:a|an|the|our)\s+"
+    _NAME_BEFORE + r"(?:,| is| as)\s+(?:a|an|the|our)\s+"
     r"(?:[\w\-]+\s+){0,3}(?:dataset|benchmark|corpus|data set)s?\b"
 )
 # "the TARS method", "the MCC architecture": a name before a method descriptor.
 _METHOD_CUE: Final = re.compile(
-    r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])\s+(?:method|algorithm|model|architecture|"
+    _NAME_BEFORE + r"\s+(?:method|algorithm|model|architecture|"
     r"framework|network|optimizer|technique)s?\b"
 )
 # "datasets Nordland and Oxford RobotCar", "benchmarks such as X, Y and Z".
