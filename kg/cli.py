@@ -637,6 +637,46 @@ def evaluate(gold: Path, predictions: Path | None, types: tuple[str, ...], error
 
 
 @cli.command()
+@click.option("--corpora", "corpora_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              required=True, help="The shared corpora folder (WhiteText, SciERC, SciREX, TDMSci).")
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Where to write the model and its training.json (kg/data/ner ships with kg); "
+                   "without it, train and report only.")
+@click.option("--epochs", "max_epochs", type=click.IntRange(1), default=None,
+              help="At most this many epochs (default 25); early stopping on the validation split.")
+@click.option("--patience", type=click.IntRange(1), default=None,
+              help="Stop after this many epochs without a better validation F1 (default 4).")
+@click.option("--seed", type=int, default=None, help="Random seed (default 13).")
+def train(corpora_dir: Path, out_dir: Path | None, max_epochs: int | None, patience: int | None,
+          seed: int | None) -> None:
+    """Train the brain-region NER on the shared corpora, never on their held-out part.
+
+    Prints the validation F1 after every epoch (stderr), keeps the best epoch, and reports
+    the held-out figures of the model alone. Also `python -m kg.train`.
+
+    \b
+    Example:
+      kg train --corpora ../shared/corpora --out kg/data/ner
+    """
+    from kg import train as training
+
+    # Unset options keep kg.train's defaults, which are not imported at module level (spaCy).
+    chosen = {"max_epochs": max_epochs, "patience": patience, "seed": seed}
+    meta = training.train_model(
+        corpora_dir, out_dir, **{name: value for name, value in chosen.items() if value is not None},
+        on_epoch=lambda e: click.echo(
+            f"epoch {e.epoch}: loss {e.loss:.0f}, validation P {e.precision:.3f} R {e.recall:.3f} "
+            f"F1 {e.f1:.3f}", err=True),
+    )
+    held = meta["held_out_model_alone"]
+    click.echo(f"best epoch {meta['best_epoch']}: validation F1 {meta['validation']['f1']:.3f}; held-out "
+               f"{meta['label']} (model alone) P {held['p']:.3f} R {held['r']:.3f} F1 {held['f1']:.3f} "
+               f"in {meta['training_seconds']:.0f} s")
+    if out_dir is not None:
+        click.echo(f"Wrote {out_dir} (training.json records data, seed, config and figures)")
+
+
+@cli.command()
 @click.option("--source", "source_dir", type=click.Path(path_type=Path, file_okay=False, exists=True),
               default=Path("../shared/vocab"), show_default=True,
               help="Folder of the vocabulary sources (UBERON, Allen, Papers with Code, ONM JSONL).")

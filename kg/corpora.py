@@ -1,24 +1,23 @@
-"""The shared annotated corpora (WhiteText, SciERC, SciREX, TDMSci) as training and scoring data.
+"""The shared annotated corpora (WhiteText, SciERC, SciREX, TDMSci) as training data.
 
-Each corpus file (``/work/shared/corpora/*/…jsonl``, format in their README) becomes a list
-of ``Annotated`` documents: the title, a blank line and the text (the project's document
-layout), with entity offsets into that document, only for the labels that map soundly onto
-the project's types. ``score_spans`` is a strict-span scorer for quick measurement on these
-corpora (the project's own gold set is scored by ``kg.evaluate``). Pure apart from
-``read_annotated``.
+Each corpus file (``/work/shared/corpora/*/…jsonl``, format in their README) is read by
+``kg.gold.read_gold`` (the reader behind ``kg eval``: title, a blank line and the text,
+with title entities and WhiteText's unannotated abbreviations placed in that document)
+and becomes a list of ``Annotated`` documents keeping only the labels that map soundly
+onto the project's types, with nested spans resolved so a NER can learn them. Scoring is
+``kg.evaluate.score`` on ``Annotated.to_gold()`` (one scorer for training, ``kg eval``
+and the evaluation card). Pure apart from ``read_annotated``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from kg.errors import ExtractionError
-from kg.models import TITLE_SEPARATOR
+from kg.gold import GoldDoc, GoldSpan, read_gold
 
 Span = tuple[int, int, str]
 
@@ -69,52 +68,36 @@ class Annotated:
     labels: frozenset[str]  # the project labels this corpus annotates
     ignore: frozenset[tuple[int, int]] = frozenset()
 
+    def to_gold(self) -> GoldDoc:
+        """This document as ``kg.evaluate.score`` reads gold: same text, spans and ignores."""
+        return GoldDoc(
+            id=self.id,
+            text=self.text,
+            spans=tuple(GoldSpan(s, e, label, self.text[s:e]) for s, e, label in self.spans),
+            ignore=tuple(sorted(self.ignore)),
+        )
+
 
 def read_annotated(path: Path, *, labels: Iterable[str] = PROJECT_LABELS) -> list[Annotated]:
     """Read one shared corpus file, keeping entities whose ``label`` is in ``labels``.
 
     Raises:
-        ExtractionError: If the file is missing or a line is not a corpus record.
+        InputError: If the file is missing or a line is not a corpus record
+            (``kg.gold.read_gold``).
     """
     wanted = frozenset(labels)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ExtractionError(f"cannot read corpus {path}: {exc.strerror or exc}") from exc
-    docs = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            docs.append(_record(json.loads(line), wanted))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ExtractionError(f"{path}:{number}: not a corpus record ({exc})") from exc
-    present = frozenset(label for doc in docs for _, _, label in doc.spans)
+    gold = read_gold(path)
+    present = frozenset(s.label for doc in gold for s in doc.spans) & wanted
     return [
-        Annotated(d.id, d.text, d.spans, present & wanted, d.ignore) for d in docs
+        Annotated(
+            doc.id,
+            doc.text,
+            _non_overlapping([(s.start, s.end, s.label) for s in doc.spans if s.label in wanted]),
+            present,
+            frozenset(doc.ignore),
+        )
+        for doc in gold
     ]
-
-
-def _record(record: dict, wanted: frozenset[str]) -> Annotated:
-    title = record.get("title") or ""
-    body = record["text"]
-    offset = len(title) + len(TITLE_SEPARATOR) if title else 0
-    text = f"{title}{TITLE_SEPARATOR}{body}" if title else body
-    spans = [
-        (e["start"] + offset, e["end"] + offset, e["label"])
-        for e in record["entities"]
-        if e["label"] in wanted
-    ]
-    spans += [
-        (e["start"], e["end"], e["label"])
-        for e in record.get("title_entities") or ()
-        if e["label"] in wanted
-    ]
-    ignore = frozenset(
-        (a["start"] + offset, a["end"] + offset)
-        for a in record.get("unannotated_abbreviations") or ()
-    )
-    return Annotated(record["id"], text, _non_overlapping(spans), frozenset(), ignore)
 
 
 def _non_overlapping(spans: Sequence[Span]) -> tuple[Span, ...]:
@@ -151,47 +134,3 @@ def project_spans(doc: Annotated) -> Annotated:
         s for s in doc.spans if s[2] != "METHOD" or is_project_method(doc.text[s[0] : s[1]])
     )
     return Annotated(doc.id, doc.text, spans, doc.labels, doc.ignore)
-
-
-@dataclass(frozen=True, slots=True)
-class Scores:
-    """Strict-span counts and P/R/F1 of one label."""
-
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score_spans(
-    docs: Sequence[Annotated], predicted: Sequence[Iterable[Span]]
-) -> dict[str, Scores]:
-    """Strict-span P/R/F1 per label over the labels each document annotates.
-
-    Predictions of labels a document does not annotate, and predictions exactly on its
-    ``ignore`` spans, are not counted.
-    """
-    counts: dict[str, list[int]] = {}
-    for doc, spans in zip(docs, predicted, strict=True):
-        gold = {s for s in doc.spans if s[2] in doc.labels}
-        pred = {s for s in spans if s[2] in doc.labels and (s[0], s[1]) not in doc.ignore}
-        for label in doc.labels:
-            c = counts.setdefault(label, [0, 0, 0])
-            g = {s for s in gold if s[2] == label}
-            p = {s for s in pred if s[2] == label}
-            c[0] += len(g & p)
-            c[1] += len(p - g)
-            c[2] += len(g - p)
-    return {label: Scores(*c) for label, c in sorted(counts.items())}

@@ -1,14 +1,15 @@
-"""Stage 2: extract entity mentions with a rule-only spaCy pipeline over the gazetteer.
+"""Stage 2: extract entity mentions with a spaCy pipeline over the gazetteer and a small NER.
 
-``build_nlp`` assembles ``spacy.blank("en")`` with one component holding two phrase
-matchers (case-sensitive and case-insensitive patterns; the longest match wins across
-both), which also drops blocked spans (software names) and scores each match, and,
-unless turned off, the small statistical NER shipped in ``kg/data/ner`` (``kg.train``),
-which runs after the matcher and so only fills gaps between its spans. No model is ever
-downloaded. ``extract_mentions`` runs it over every paper's document, applies the
-document-level rules (``kg.document_rules``: context, abbreviations, new names) and
-returns a new corpus whose mentions carry offsets into ``Paper.document``. The spaCy
-``Doc`` never leaves this module.
+``build_nlp`` assembles ``blank_pipeline()`` (``spacy.blank("en")`` with the project's
+tokenizer) with one component holding two phrase matchers (case-sensitive and
+case-insensitive patterns; the longest match wins across both), which also drops blocked
+spans (software names) and scores each match, and, unless turned off, the small
+statistical NER shipped in ``kg/data/ner`` (``kg train``), which runs first and whose
+brain-region spans ``_candidates`` combines with the matches (the model proposes spans,
+the vocabulary vouches for them). No model is ever downloaded. ``extract_mentions`` runs
+it over every paper's document, applies the document-level rules (``kg.document_rules``:
+context, abbreviations, new names) and returns a new corpus whose mentions carry offsets
+into ``Paper.document``. The spaCy ``Doc`` never leaves this module.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
-from kg.corpora import is_project_method
-from kg.document_rules import AREA_CODE, RULES_EXTRACTOR, Found, refine
+from kg.document_rules import RULES_EXTRACTOR, Found, refine
 from kg.errors import ExtractionError
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.ids import check_base_iri, concept_id, concept_iri
+from kg.model_checks import plausible, refines_regions
 from kg.models import Concept, ConceptId, Corpus, EntityType, Mention
 from kg.surface import LOWER, ORTH, form_key, has_inner_capital, normalise_for_matching
 
@@ -49,6 +50,8 @@ OUR_EXTRACTORS: Final = frozenset({EXTRACTOR_NAME, RULES_EXTRACTOR, MODEL_EXTRAC
 MODEL_LABELS: Final = frozenset({EntityType.BRAIN_REGION})
 MODEL_SCORE: Final = 0.5
 MODEL_RESOURCE: Final = "ner"
+#: The command that (re)trains the packaged model (``kg.train``).
+TRAIN_COMMAND: Final = "kg train --corpora ../shared/corpora --out kg/data/ner"
 #: ``Doc.user_data`` key holding ``{(start_char, end_char): score}`` for the entities.
 SCORES_KEY: Final = "neurokg_scores"
 BLOCKED_LABEL: Final = "NEUROKG_BLOCKED"
@@ -189,19 +192,36 @@ def _load_model(path: str) -> Language:
         return spacy.load(path)
     except (OSError, ValueError) as exc:
         raise ExtractionError(
-            f"cannot load the NER model in {path} ({exc}); "
-            "retrain it with `python -m kg.train --corpora ../shared/corpora --out kg/data/ner`"
+            f"cannot load the NER model in {path} ({exc}); retrain it with `{TRAIN_COMMAND}`"
         ) from exc
 
 
-def build_nlp(gazetteer: Gazetteer | None = None, *, model: bool | None = None) -> Language:
+def blank_pipeline() -> Language:
+    """``spacy.blank("en")`` with the tokenizer extraction uses (and the NER is trained on).
+
+    Brackets between letters or digits split as a space would ("nucleus(STh)",
+    "SNN)-based"), so a span can end at "nucleus" there.
+    """
+    nlp = spacy.blank("en")
+    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z0-9])[()\[\]](?=[A-Za-z0-9])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
+def build_nlp(
+    gazetteer: Gazetteer | None = None,
+    *,
+    model: bool | None = None,
+    model_dir: Path | None = None,
+) -> Language:
     """Return a pipeline that tags METHOD, DATASET, BRAIN_REGION and HARDWARE spans.
 
-    ``spacy.blank("en")`` plus one ``GazetteerMatcher``: ``doc.ents`` carry the entity
+    ``blank_pipeline()`` plus one ``GazetteerMatcher``: ``doc.ents`` carry the entity
     type as label and the concept id as ``ent_id_``; ``doc.user_data[SCORES_KEY]``
     maps each gazetteer entity's character span to its score. With the model, its
-    ``ner`` component follows and adds spans where the matcher found none (those have
-    no score entry). Feed the pipeline ``kg.surface.normalise_for_matching(text)`` (as
+    ``ner`` component runs first and its spans are kept in ``doc.spans[MODEL_SPANS_KEY]``
+    for ``extract_mentions`` to combine with the matches (those have no score entry).
+    Feed the pipeline ``kg.surface.normalise_for_matching(text)`` (as
     ``extract_mentions`` does) so dash and hyphen variants match; offsets stay those of
     the original text. Nothing is downloaded. The pipeline is not meant to be saved:
     build it again instead.
@@ -209,10 +229,12 @@ def build_nlp(gazetteer: Gazetteer | None = None, *, model: bool | None = None) 
     Args:
         gazetteer: The patterns to use; the packaged gazetteer when None.
         model: Add the statistical NER: True requires it, False leaves it out, None
-            (default) adds it when ``kg/data/ner`` is installed.
+            (default) adds it when the model folder holds one.
+        model_dir: The model folder (a ``kg train`` output); the packaged
+            ``kg/data/ner`` when None.
 
     Raises:
-        ExtractionError: If ``model=True`` and the packaged model is missing or broken.
+        ExtractionError: If ``model=True`` and the model is missing or broken.
 
     Example:
         >>> nlp = build_nlp(model=False)
@@ -223,19 +245,16 @@ def build_nlp(gazetteer: Gazetteer | None = None, *, model: bool | None = None) 
     # Registered here, once, rather than as a side effect of importing this module.
     if not Language.has_factory(COMPONENT):
         Language.factory(COMPONENT, func=_make_gazetteer_matcher)
-    nlp = spacy.blank("en")
-    # Split "nucleus(STh)" and "SNN)-based" at the bracket, as a space would.
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z0-9])[()\[\]](?=[A-Za-z0-9])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    nlp = blank_pipeline()
     component = nlp.add_pipe(COMPONENT)
     if not isinstance(component, GazetteerMatcher):  # another package took the factory name
         raise ExtractionError(f"spaCy factory {COMPONENT!r} is not neurokg's; rename the other one")
     component.load(gazetteer)
-    path = model_path()
+    path = model_dir if model_dir is not None else model_path()
     if model is True and not (path / "config.cfg").is_file():
         raise ExtractionError(
             f"no NER model in {path}; train it with "
-            "`python -m kg.train --corpora ../shared/corpora --out kg/data/ner` or use model=False"
+            f"`{TRAIN_COMMAND}` or use model=False"
         )
     if model is not False and (path / "config.cfg").is_file():
         nlp.add_pipe("ner", source=_load_model(str(path)), before=COMPONENT)
@@ -320,9 +339,12 @@ def extract_mentions(
 def _candidates(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Found], list[Concept]]:
     """The document's spans: gazetteer matches, then model spans that pass the guidelines.
 
-    A model span is kept where no gazetteer span overlaps it, or, for a brain region,
-    where it covers gazetteer regions entirely and is longer ("central nucleus of the
-    amygdala" over "amygdala"); the gazetteer wins every other overlap.
+    A model span (``MODEL_LABELS`` only) must read as anatomy (``kg.model_checks.plausible``).
+    It is kept where no gazetteer span overlaps it, or, for a brain region, where it covers
+    gazetteer regions entirely and is a longer region name ("central nucleus of the
+    amygdala" over "amygdala", ``kg.model_checks.refines_regions``); the gazetteer wins every
+    other overlap, so names of other types and the guidelines' boundaries ("V1", not
+    "frontal V1") stand.
     """
     scores = doc.user_data.get(SCORES_KEY, {})
     spans: list[Found] = []
@@ -336,11 +358,11 @@ def _candidates(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Found], list[Conce
     concepts: list[Concept] = []
     for ent in doc.spans.get(MODEL_SPANS_KEY, ()):
         label = EntityType(ent.label_) if ent.label_ in _ENTITY_LABELS else None
-        if label not in MODEL_LABELS or not _plausible(ent.text, label, gazetteer):
+        if label not in MODEL_LABELS or not plausible(ent.text, label, gazetteer):
             continue
         start, end = ent.start_char, ent.end_char
         inside = [f for f in spans if f.start < end and start < f.end]
-        if inside and not _refines_regions(doc.text, start, end, label, inside):
+        if inside and not refines_regions(doc.text, start, end, label, inside):
             continue
         cid = gazetteer.lookup(ent.text, label)
         if cid is None:
@@ -351,77 +373,6 @@ def _candidates(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Found], list[Conce
         spans.append(Found(start, end, label, cid, MODEL_SCORE, MODEL_EXTRACTOR))
     spans.sort(key=lambda f: f.start)
     return spans, concepts
-
-
-# Words that qualify a region without naming a more specific one (guidelines 1 and 19).
-_NOT_REGION_WORDS: Final = re.compile(
-    r"\b(?:areas?|regions?|biological|human|mouse|mice|rat|monkey|macaque|cat|primate|"
-    r"brain|neurons?|cells?|layers?|model)\b",
-    re.IGNORECASE,
-)
-
-
-def _refines_regions(
-    text: str, start: int, end: int, label: EntityType, inside: list[Found]
-) -> bool:
-    """Whether a model span is a longer region over gazetteer regions, which it replaces:
-    "central nucleus of the amygdala" over "amygdala", not "mouse visual cortex" over
-    "visual cortex" nor "frontal V1" over "V1"."""
-    if label is not EntityType.BRAIN_REGION:
-        return False
-    if any(f.label is not label or f.start < start or end < f.end for f in inside):
-        return False
-    if any(AREA_CODE.match(text[f.start : f.end]) for f in inside):
-        return False
-    extra = text[start : inside[0].start] + " " + text[inside[-1].end : end]
-    return (start, end) != (inside[0].start, inside[-1].end) and not _NOT_REGION_WORDS.search(extra)
-
-
-_NOT_REGIONS: Final = frozenset(
-    {"brain", "brains", "nervous system", "cortical neurons", "spinal cord"}
-)
-
-
-# Gazetteers are unhashable (read-only mappings); the entry keeps the gazetteer alive so
-# its id cannot be reused while cached.
-_HEADS_CACHE: dict[int, tuple[Gazetteer, dict[EntityType, frozenset[str]]]] = {}
-
-
-def _heads(gazetteer: Gazetteer) -> dict[EntityType, frozenset[str]]:
-    """Last words of every pattern of each type ("nucleus", "cortex", "optimization", ...)."""
-    cached = _HEADS_CACHE.get(id(gazetteer))
-    if cached is None:
-        heads: dict[EntityType, set[str]] = defaultdict(set)
-        for entry in gazetteer.entries.values():
-            for p in entry.patterns:
-                if p.text.strip():
-                    heads[entry.concept.type].add(form_key(p.text).split()[-1])
-        if len(_HEADS_CACHE) > 4:
-            _HEADS_CACHE.clear()
-        frozen = {label: frozenset(words) for label, words in heads.items()}
-        cached = _HEADS_CACHE[id(gazetteer)] = (gazetteer, frozen)
-    return cached[1]
-
-
-def _plausible(text: str, label: EntityType, gazetteer: Gazetteer) -> bool:
-    """Guideline checks on a model span: no generic words, descriptions or stray tokens.
-
-    A region must end in a word that ends some vocabulary region name ("... nucleus",
-    "... cortex", "thalamic"): the model proposes the boundaries, anatomy vouches for them.
-    """
-    if len(text) < 2 or not any(c.isalpha() for c in text) or text[-1] in "-(":
-        return False
-    key = form_key(text)
-    if label is EntityType.METHOD:
-        return is_project_method(text) and (
-            key.split()[-1] in _heads(gazetteer).get(label, frozenset()) or len(key.split()) == 1
-        )
-    if label is EntityType.DATASET:
-        return any(c.isupper() or c.isdigit() for c in text)  # guideline 17
-    if label is EntityType.BRAIN_REGION:
-        heads = _heads(gazetteer).get(label, frozenset())
-        return key not in _NOT_REGIONS and key.split()[-1] in heads
-    return True
 
 
 def mentions_to_records(corpus: Corpus, *, base_iri: str) -> list[dict[str, Any]]:

@@ -1,130 +1,286 @@
-"""Train the small statistical NER that backs up the rules (``kg/data/ner/``).
+"""Train the statistical NER that backs up the brain-region rules (``kg/data/ner/``).
 
-A spaCy ``ner`` component with its own small CNN ``tok2vec`` (no pretrained vectors,
-nothing downloaded), trained on the shared corpora with their labels mapped onto the
-project's types: WhiteText BrainRegion -> BRAIN_REGION; SciERC and SciREX Method ->
-METHOD only where the guidelines agree (``kg.corpora.is_project_method``); named datasets
-of SciERC, SciREX and TDMSci -> DATASET. Text is normalised exactly as at extraction time
-(``kg.surface.normalise_for_matching``).
+A spaCy ``ner`` component with its own CNN ``tok2vec`` (no pretrained vectors, nothing
+downloaded) that learns one label, BRAIN_REGION, from WhiteText (the only shared corpus
+that annotates regions). The texts of the AI corpora (SciERC, SciREX, TDMSci) are added
+with no labels at all, as examples of what is not a region, so the model stays quiet on
+neuro-AI prose ("quantum", "LLMs"); their METHOD/DATASET labels follow other guidelines
+and the extractor does not use the model for those types. Text is tokenised and
+normalised exactly as at extraction time (``kg.extract.blank_pipeline``,
+``kg.surface.normalise_for_matching``); WhiteText's unannotated abbreviations are left
+unknown to the model (neither region nor not-region).
+
+Data splits, all by hashing document ids (stable across runs and machines):
+
+* held out (``is_held_out``, 20 % of every corpus): never trained or tuned on; scored only;
+* validation (``is_validation``, 15 % of the rest): early stopping picks the epoch;
+* train: everything else.
 
 Rerun (fixed seed, deterministic on one thread)::
 
-    python -m kg.train --corpora ../shared/corpora --out kg/data/ner   # ~40 min on 2 cores
-    python -m kg.train --corpora ../shared/corpora --holdout-only      # held-out figures only
+    kg train --corpora ../shared/corpora --out kg/data/ner
+    python -m kg.train --corpora ../shared/corpora --out kg/data/ner   # the same
 
-The held-out figures come from a model trained on the other documents of every corpus
-(a fixed 20 % of each, chosen by hashing document ids); the shipped model is then
-trained on everything and its ``training.json`` records data, seed, config and figures.
+``training.json`` beside the model records data, seed, config, the validation curve and
+held-out figures of the model alone.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
-import sys
 import time
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 import spacy
 from spacy.language import Language
-from spacy.training import Example
+from spacy.training import Example, offsets_to_biluo_tags
 from spacy.util import fix_random_seed, minibatch
 
-from kg.corpora import Annotated, Scores, project_spans, read_annotated, score_spans
+from kg.corpora import Annotated, project_spans, read_annotated
+from kg.errors import InputError
+from kg.evaluate import EvalReport, PredictedSpan, score
+from kg.extract import TRAIN_COMMAND, blank_pipeline
 from kg.surface import normalise_for_matching
 
 SEED: Final = 13
-EPOCHS: Final = 6
-#: Corpus folder -> file inside ``--corpora`` and the labels taken from it.
+#: Upper bound on passes over the training data; early stopping usually ends sooner.
+MAX_EPOCHS: Final = 25
+#: Stop after this many epochs without a better validation F1.
+PATIENCE: Final = 4
+HELD_OUT: Final = 0.2
+VALIDATION: Final = 0.15
+#: The label the model learns (the extractor uses it for no other type).
+LABEL: Final = "BRAIN_REGION"
+#: Corpus name -> file inside ``--corpora`` and the project labels it annotates.
 CORPORA: Final = {
     "whitetext": ("whitetext-train/train.jsonl", ("BRAIN_REGION",)),
     "scierc": ("scierc-train/train-dev.jsonl", ("METHOD", "DATASET")),
     "scirex": ("scirex/train.jsonl", ("METHOD", "DATASET")),
     "tdmsci": ("tdmsci-train/train.jsonl", ("DATASET",)),
 }
-WIDTH: Final = 64
-DEPTH: Final = 2
-EMBED_SIZE: Final = 3000
 
 
-def ner_config(width: int = WIDTH, depth: int = DEPTH) -> dict[str, Any]:
-    """The ``ner`` component's config: a transition parser over a small CNN tok2vec."""
+@dataclass(frozen=True, slots=True)
+class ModelConfig:
+    """Architecture and optimisation settings of the NER (recorded in ``training.json``).
+
+    The tok2vec embeds NORM, PREFIX, SUFFIX and SHAPE of each token in hashed tables of
+    ``rows`` rows, then ``depth`` convolution layers each see ``window`` tokens either side.
+    """
+
+    width: int = 64
+    depth: int = 2
+    window: int = 1
+    rows: tuple[int, int, int, int] = (5000, 2500, 2500, 2500)
+    hidden: int = 64
+    dropout: float = 0.2
+    batch_size: int = 16
+    learn_rate: float = 0.001
+
+
+def ner_config(config: ModelConfig) -> dict[str, Any]:
+    """The ``ner`` component's spaCy config: a transition parser over a CNN tok2vec."""
     return {
         "model": {
             "@architectures": "spacy.TransitionBasedParser.v2",
             "state_type": "ner",
             "extra_state_tokens": False,
-            "hidden_width": width,
+            "hidden_width": config.hidden,
             "maxout_pieces": 2,
             "use_upper": True,
             "nO": None,
             "tok2vec": {
-                "@architectures": "spacy.HashEmbedCNN.v2",
-                "pretrained_vectors": None,
-                "width": width,
-                "depth": depth,
-                "embed_size": EMBED_SIZE,
-                "window_size": 1,
-                "maxout_pieces": 3,
-                "subword_features": True,
+                "@architectures": "spacy.Tok2Vec.v2",
+                "embed": {
+                    "@architectures": "spacy.MultiHashEmbed.v2",
+                    "width": config.width,
+                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                    "rows": list(config.rows),
+                    "include_static_vectors": False,
+                },
+                "encode": {
+                    "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                    "width": config.width,
+                    "depth": config.depth,
+                    "window_size": config.window,
+                    "maxout_pieces": 3,
+                },
             },
         }
     }
 
 
+# -- data ---------------------------------------------------------------------------------
+
+
+def _hash(doc_id: str, salt: str = "") -> int:
+    return hashlib.sha256(f"{salt}{doc_id}".encode()).digest()[0]
+
+
+def is_held_out(doc_id: str, fraction: float = HELD_OUT) -> bool:
+    """A fixed ``fraction`` of documents, chosen by a hash of the id (stable across runs)."""
+    return _hash(doc_id) < 256 * fraction
+
+
+def is_validation(doc_id: str, fraction: float = VALIDATION) -> bool:
+    """A fixed ``fraction`` of documents, independent of ``is_held_out`` (another hash)."""
+    return _hash(doc_id, "validation:") < 256 * fraction
+
+
 def load_training_corpora(root: Path) -> dict[str, list[Annotated]]:
-    """The shared corpora under ``root``, labels mapped and generic METHOD spans dropped."""
+    """The shared corpora under ``root`` (``CORPORA``), generic METHOD spans dropped.
+
+    Raises:
+        InputError: A corpus file is missing or malformed; the message names it.
+    """
+    missing = [file for file, _ in CORPORA.values() if not (root / file).is_file()]
+    if missing:
+        raise InputError(
+            f"no {', '.join(missing)} under {root}; pass the shared corpora folder (--corpora)"
+        )
     return {
         name: [project_spans(d) for d in read_annotated(root / file, labels=labels)]
         for name, (file, labels) in CORPORA.items()
     }
 
 
-def is_held_out(doc_id: str, fraction: float = 0.2) -> bool:
-    """A fixed ``fraction`` of documents, chosen by a hash of the id (stable across runs)."""
-    digest = hashlib.sha256(doc_id.encode("utf-8")).digest()
-    return digest[0] < 256 * fraction
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Training documents (labelled and negative-only) and validation documents."""
+
+    train: tuple[Annotated, ...]
+    validation: tuple[Annotated, ...]
+
+
+def split_corpora(
+    corpora: dict[str, list[Annotated]], *, use: Callable[[str], bool] | None = None
+) -> Split:
+    """Train and validation documents among those ``use`` accepts (default: not held out).
+
+    WhiteText documents keep their regions; the others become negatives (no spans). The
+    validation part is WhiteText only: it is what early stopping optimises.
+    """
+    use = use or (lambda doc_id: not is_held_out(doc_id))
+    train: list[Annotated] = []
+    validation: list[Annotated] = []
+    for name, docs in corpora.items():
+        for doc in docs:
+            if not use(doc.id):
+                continue
+            if name != "whitetext":
+                if not is_validation(doc.id):
+                    train.append(Annotated(doc.id, doc.text, (), frozenset()))
+            elif is_validation(doc.id):
+                validation.append(doc)
+            else:
+                train.append(doc)
+    return Split(tuple(train), tuple(validation))
 
 
 def _example(nlp: Language, doc: Annotated) -> Example:
     predicted = nlp.make_doc(normalise_for_matching(doc.text))
-    ents = [(s, e, label) for s, e, label in doc.spans]
-    example = Example.from_dict(predicted, {"entities": ents})
-    return example
+    spans = [s for s in doc.spans if s[2] == LABEL]
+    with warnings.catch_warnings():
+        # A span that does not fall on token boundaries ("nucleus X." ends inside the
+        # token "X.") is left unknown to the model; spaCy warns once per document.
+        warnings.filterwarnings("ignore", message=r"\[W030\]")
+        tags = offsets_to_biluo_tags(predicted, spans)
+    # Unannotated abbreviations ("nucleus(STh)") are neither regions nor not: unknown.
+    for start, end in doc.ignore:
+        span = predicted.char_span(start, end, alignment_mode="expand")
+        for token in span if span is not None else ():
+            if tags[token.i] == "O":
+                tags[token.i] = "-"
+    return Example.from_dict(predicted, {"entities": tags})
+
+
+# -- training -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EpochScore:
+    """Loss and validation figures (strict, model alone) after one epoch."""
+
+    epoch: int
+    loss: float
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True, slots=True)
+class Trained:
+    """A trained pipeline (parameters of its best epoch) and its validation curve."""
+
+    nlp: Language
+    history: tuple[EpochScore, ...]
+    best_epoch: int
+    seconds: float = field(default=0.0)
 
 
 def train_ner(
-    docs: Sequence[Annotated],
+    train: Sequence[Annotated],
+    validation: Sequence[Annotated],
     *,
-    epochs: int = EPOCHS,
+    config: ModelConfig = ModelConfig(),
+    max_epochs: int = MAX_EPOCHS,
+    patience: int = PATIENCE,
     seed: int = SEED,
-    width: int = WIDTH,
-    depth: int = DEPTH,
-    on_epoch: Callable[[int, float], None] | None = None,
-) -> Language:
-    """Train a ``blank("en")`` + ``ner`` pipeline on ``docs`` (fixed seed)."""
+    on_epoch: Callable[[EpochScore], None] | None = None,
+) -> Trained:
+    """Train a ``blank_pipeline()`` + ``ner`` pipeline, keeping its best validation epoch.
+
+    Each epoch the averaged parameters are scored on ``validation`` (strict F1 of the
+    model alone); training stops after ``patience`` epochs without improvement and the
+    best epoch's parameters are restored. Without validation documents every epoch runs
+    and the last is kept.
+    """
+    if not any(doc.spans for doc in train):
+        raise InputError(f"no {LABEL} spans among {len(train)} training documents; check --corpora")
+    started = time.perf_counter()
     fix_random_seed(seed)
-    nlp = spacy.blank("en")
-    nlp.add_pipe("ner", config=ner_config(width, depth))
-    examples = [_example(nlp, d) for d in docs]
+    nlp = blank_pipeline()
+    nlp.add_pipe("ner", config=ner_config(config))
+    examples = [_example(nlp, d) for d in train]
     optimizer = nlp.initialize(lambda: examples)
+    optimizer.learn_rate = config.learn_rate
     rng = random.Random(seed)
-    for epoch in range(epochs):
+    history: list[EpochScore] = []
+    best: tuple[float, int, bytes] | None = None
+    for epoch in range(1, max_epochs + 1):
         rng.shuffle(examples)
         losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=16):
-            nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+        for batch in minibatch(examples, size=config.batch_size):
+            nlp.update(batch, sgd=optimizer, drop=config.dropout, losses=losses)
+        with nlp.use_params(optimizer.averages):
+            counts = score_model(nlp, validation).per_type[0].strict if validation else None
+            result = EpochScore(
+                epoch,
+                round(float(losses.get("ner", 0.0)), 1),
+                round(counts.precision, 4) if counts else 0.0,
+                round(counts.recall, 4) if counts else 0.0,
+                round(counts.f1, 4) if counts else 0.0,
+            )
+            if best is None or result.f1 > best[0] or not validation:
+                best = (result.f1, epoch, nlp.get_pipe("ner").to_bytes())
+        history.append(result)
         if on_epoch is not None:
-            on_epoch(epoch + 1, losses.get("ner", 0.0))
-    return nlp
+            on_epoch(result)
+        if epoch - best[1] >= patience:
+            break
+    assert best is not None
+    nlp.get_pipe("ner").from_bytes(best[2])
+    return Trained(nlp, tuple(history), best[1], round(time.perf_counter() - started, 1))
 
 
-def predict_spans(nlp: Language, docs: Sequence[Annotated]) -> list[list[tuple[int, int, str]]]:
-    """The model's spans for each document."""
+def predict_spans(nlp: Language, docs: Iterable[Annotated]) -> list[list[tuple[int, int, str]]]:
+    """The model's spans for each document (offsets into ``doc.text``)."""
     texts = (normalise_for_matching(d.text) for d in docs)
     return [
         [(e.start_char, e.end_char, e.label_) for e in doc.ents]
@@ -132,116 +288,108 @@ def predict_spans(nlp: Language, docs: Sequence[Annotated]) -> list[list[tuple[i
     ]
 
 
-def _figures(scores: dict[str, Scores]) -> dict[str, dict[str, float]]:
-    return {
-        label: {"p": round(s.precision, 3), "r": round(s.recall, 3), "f1": round(s.f1, 3)}
-        for label, s in scores.items()
+def score_model(
+    nlp: Language, docs: Sequence[Annotated], types: Iterable[str] = (LABEL,)
+) -> EvalReport:
+    """The model alone on ``docs``, scored by ``kg.evaluate.score`` (``kg eval``'s scorer)."""
+    predicted = {
+        doc.id: [PredictedSpan(s, e, label, doc.text[s:e]) for s, e, label in spans]
+        for doc, spans in zip(docs, predict_spans(nlp, docs), strict=True)
     }
+    return score([d.to_gold() for d in docs], predicted, types=types)
 
 
-def holdout_figures(
-    corpora: dict[str, list[Annotated]], *, epochs: int, seed: int = SEED
-) -> dict[str, Any]:
-    """Train on the non-held-out part of every corpus and score the held-out part."""
-    train = [d for docs in corpora.values() for d in docs if not is_held_out(d.id)]
-    nlp = train_ner(train, epochs=epochs, seed=seed)
-    result: dict[str, Any] = {}
-    for name, docs in corpora.items():
-        held = [d for d in docs if is_held_out(d.id)]
-        scores = score_spans(held, predict_spans(nlp, held))
-        result[name] = {"documents": len(held), **_figures(scores)}
-    return result
+def _figures(report: EvalReport) -> dict[str, float | int]:
+    counts = report.per_type[0].strict
+    return {
+        "documents": report.documents,
+        "gold": counts.gold,
+        "p": round(counts.precision, 3),
+        "r": round(counts.recall, 3),
+        "f1": round(counts.f1, 3),
+    }
 
 
 def train_model(
     corpora_dir: Path,
     out: Path | None,
     *,
-    epochs: int = EPOCHS,
+    config: ModelConfig = ModelConfig(),
+    max_epochs: int = MAX_EPOCHS,
+    patience: int = PATIENCE,
     seed: int = SEED,
-    holdout: bool = True,
-    without_held_out: bool = False,
-    on_epoch: Callable[[int, float], None] | None = None,
+    on_epoch: Callable[[EpochScore], None] | None = None,
 ) -> dict[str, Any]:
-    """Train the NER on the shared corpora, write it to ``out`` with ``training.json``.
+    """Train on the shared corpora (held-out part excluded), write ``out``, return the record.
 
     Args:
         corpora_dir: The shared corpora folder (``../shared/corpora``).
-        out: Model folder (``kg/data/ner``); None to only score held-out data.
-        epochs: Passes over the training data.
+        out: Model folder (``kg/data/ner``); None to train and score without writing.
+        config: Architecture and optimisation settings.
+        max_epochs: Upper bound on epochs (early stopping on the validation split).
+        patience: Epochs without a better validation F1 before stopping.
         seed: Random seed (the run is deterministic on one thread).
-        holdout: First train on 80 % and score the held-out 20 % of every corpus.
-        without_held_out: Leave the held-out documents out of the written model too.
-        on_epoch: Called with (epoch, loss) while training the written model.
+        on_epoch: Called after every epoch with its loss and validation figures.
 
     Returns:
-        The record written to ``training.json``: data, seed, config, held-out figures, times.
+        The record written to ``training.json``: data, seed, config, curve, figures, time.
+
+    Raises:
+        InputError: A corpus file is missing or malformed.
     """
     corpora = load_training_corpora(corpora_dir)
+    data = split_corpora(corpora)
+    trained = train_ner(
+        data.train, data.validation, config=config, max_epochs=max_epochs,
+        patience=patience, seed=seed, on_epoch=on_epoch,
+    )
+    held = [d for d in corpora["whitetext"] if is_held_out(d.id)]
     meta: dict[str, Any] = {
-        "command": "python -m kg.train --corpora ../shared/corpora --out kg/data/ner",
-        "seed": seed,
-        "epochs": epochs,
-        "config": ner_config(),
+        "command": TRAIN_COMMAND,
         "spacy": spacy.__version__,
+        "seed": seed,
+        "label": LABEL,
+        "config": asdict(config),
+        "spacy_config": ner_config(config),
         "training_data": {
             name: {
                 "file": CORPORA[name][0],
-                "labels": list(CORPORA[name][1]),
+                "sha256": hashlib.sha256((corpora_dir / CORPORA[name][0]).read_bytes()).hexdigest(),
+                "use": "labels" if name == "whitetext" else "negatives (text only)",
                 "documents": len(docs),
             }
             for name, docs in corpora.items()
         },
-        "without_held_out": without_held_out,
+        "splits": {
+            "rule": "sha256 of the document id: held out if first byte < 256*0.2; validation if "
+            "first byte of sha256('validation:' + id) < 256*0.15 (among the rest)",
+            "train_documents": len(data.train),
+            "validation_documents": len(data.validation),
+            "held_out_documents_never_trained_on": len(held),
+        },
+        "max_epochs": max_epochs,
+        "patience": patience,
+        "best_epoch": trained.best_epoch,
+        "history": [asdict(h) for h in trained.history],
+        "validation": _figures(score_model(trained.nlp, data.validation)),
+        "held_out_model_alone": _figures(score_model(trained.nlp, held)),
+        "training_seconds": trained.seconds,
     }
-    if holdout:
-        started = time.perf_counter()
-        meta["holdout"] = holdout_figures(corpora, epochs=epochs, seed=seed)
-        meta["holdout_seconds"] = round(time.perf_counter() - started, 1)
-    if out is None:
-        return meta
-    started = time.perf_counter()
-    docs = [
-        d for docs in corpora.values() for d in docs if not (without_held_out and is_held_out(d.id))
-    ]
-    nlp = train_ner(docs, epochs=epochs, seed=seed, on_epoch=on_epoch)
-    meta["training_seconds"] = round(time.perf_counter() - started, 1)
-    out.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(out)
-    (out / "training.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        trained.nlp.to_disk(out)
+        (out / "training.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return meta
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: train (and score held-out data); see the module docstring."""
-    parser = argparse.ArgumentParser(prog="python -m kg.train", description=__doc__.split("\n")[0])
-    parser.add_argument("--corpora", type=Path, required=True, help="the shared corpora folder")
-    parser.add_argument("--out", type=Path, help="where to write the model (kg/data/ner)")
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--holdout-only", action="store_true", help="score, do not write a model")
-    parser.add_argument("--no-holdout", action="store_true", help="skip the held-out scoring")
-    parser.add_argument(
-        "--without-held-out",
-        action="store_true",
-        help="train the written model without the held-out documents (to score the whole "
-        "extractor on them fairly: benchmarks/score_corpora.py --held-out)",
-    )
-    args = parser.parse_args(argv)
-    if not args.corpora.is_dir():
-        parser.error(f"{args.corpora} is not a folder; pass the shared corpora folder")
-    meta = train_model(
-        args.corpora,
-        None if args.holdout_only else args.out,
-        epochs=args.epochs,
-        seed=args.seed,
-        holdout=not args.no_holdout,
-        without_held_out=args.without_held_out,
-        on_epoch=lambda n, loss: print(f"epoch {n}: loss {loss:.1f}", file=sys.stderr),
-    )
-    print(json.dumps(meta.get("holdout", {}), indent=1))
-    return 0
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m kg.train``: the same command as ``kg train`` (exits like any CLI)."""
+    import sys
+
+    from kg.cli import cli
+
+    cli.main(["train", *(sys.argv[1:] if argv is None else argv)], prog_name="kg")
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    main()
