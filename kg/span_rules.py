@@ -18,13 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from kg.ids import concept_id
+from kg.found import Found, Lookup, mint
 from kg.models import Concept, ConceptId, EntityType
-
-if TYPE_CHECKING:
-    from kg.document_rules import Found, Lookup
 
 _URL: Final = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]+"
@@ -163,7 +160,7 @@ def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[
         text = document[f.start : f.end]
         match = _DESCRIPTORS.search(text) if f.label is EntityType.METHOD else None
         rest = text[: match.start()] if match else ""
-        cid = lookup(rest, f.label) if rest and " " not in rest.strip() or rest.count(" ") else None
+        cid = lookup(rest, f.label) if rest else None
         if match is None or cid is None:
             result.append(f)
             continue
@@ -171,15 +168,8 @@ def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[
     return result
 
 
-def minting(minted: dict[ConceptId, Concept], canonical: Callable[[str], str]) -> Callable[
-    [str, EntityType], ConceptId
-]:
-    """A function that mints (or reuses) a concept not in any vocabulary for a surface form."""
-
-    def mint(text: str, label: EntityType) -> ConceptId:
-        name = canonical(text)
-        cid = concept_id(label, name)
-        minted.setdefault(cid, Concept(id=cid, type=label, label=name, in_vocabulary=False))
-        return cid
-
-    return mint
+def minting(
+    minted: dict[ConceptId, Concept], canonical: Callable[[str], str]
+) -> Callable[[str, EntityType], ConceptId]:
+    """``kg.found.mint`` for a surface form, named by ``canonical`` of it."""
+    return lambda text, label: mint(canonical(text), label, minted)
