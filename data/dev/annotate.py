@@ -15,6 +15,8 @@ exact context string (an occurrence the annotator judged not to be an entity).
     python data/dev/annotate.py --show ID  # prints one document's located spans
     python data/dev/annotate.py --spans data/test/spans-2.txt --spans data/test/spans-3.txt \
         --out data/test/neuro-ai-test.jsonl  # another set, from several span files
+    python data/dev/annotate.py --papers data/written/papers.jsonl --spans ... --out ...
+        # documents that are not in the example corpus
 """
 
 from __future__ import annotations
@@ -109,6 +111,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--spans", action="append", type=Path, help="span file(s) to read")
     parser.add_argument("--out", type=Path, default=HERE / "neuro-ai-dev.jsonl")
     parser.add_argument("--show", metavar="ID", help="print one document's located spans")
+    parser.add_argument(
+        "--papers",
+        type=Path,
+        default=ROOT / "examples" / "papers.jsonl",
+        help="where the documents' texts come from (default: the bundled example corpus)",
+    )
     args = parser.parse_args(argv)
     spec: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {}
     for path in args.spans or [HERE / "spans.txt"]:
@@ -117,7 +125,7 @@ def main(argv: list[str]) -> None:
                 sys.exit(f"{path}: {doc_id} listed twice")
             spec[doc_id] = entry
     papers: dict[str, Paper] = {
-        p.id: p for p in read_corpus(ROOT / "examples" / "papers.jsonl").papers
+        p.id: p for p in read_corpus(args.papers).papers
     }
     records: list[dict[str, Any]] = []
     for doc_id, (entries, blocks) in spec.items():
