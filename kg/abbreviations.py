@@ -146,7 +146,18 @@ def _bad_pair(short: str, long_text: str) -> bool:
     # S&H: the long form is longer than the short form and does not contain it as a word.
     if len(long_text) <= len(short):
         return True
-    return short.lower() in (w.strip(_DASHES + ",.").lower() for w in long_text.split())
+    words = [w.strip(_DASHES + ",.").lower() for w in long_text.split()]
+    if short.lower() in words:
+        return True
+    # Nor does it start with a longer name built on the short form ("ColBERTer ...
+    # (ColBERT)"), or run over an appositive ("Hopper, a model with delays (HMD)"): the
+    # letters then match by accident.
+    if len(short) >= 3 and words and words[0].startswith(short.lower()):
+        return True
+    return _APPOSITIVE.search(long_text) is not None
+
+
+_APPOSITIVE: Final = re.compile(r",\s+(?:a|an|the|which|that|who)\s", re.IGNORECASE)
 
 
 def _fold(char: str) -> str:

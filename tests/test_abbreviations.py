@@ -60,6 +60,11 @@ def test_definitions_are_found(text: str, expected: list[tuple[str, str]]) -> No
         "a network (CNN) was",  # letters not in the long form
         "dataset (2019)",
         "in mice (Mus musculus)",
+        # A name that extends the short form is not its long form ("ColBERTer" is not
+        # what "ColBERT" abbreviates), nor is an appositive clause.
+        "we propose ColBERTer, a neural retrieval model using contextualized late "
+        "interaction (ColBERT) with",
+        "We present Hopper, a model with delays (HMD) and",
     ],
 )
 def test_non_definitions_are_ignored(text: str) -> None:

@@ -58,6 +58,30 @@ def test_a_definition_as_something_else_removes_the_dictionary_reading(nlp: Lang
     assert tags(nlp, "Weights are stored in PCM.")[0][:2] == ("PCM", "HARDWARE")
 
 
+def test_a_variant_spelling_of_the_known_long_form_keeps_the_short_form(nlp: Language) -> None:
+    # "nets" for "networks": the definition names the short form's own dictionary concept.
+    found = tags(nlp, "Equivariant graph neural nets (GNNs) are used. GNNs do not help.")
+    assert found == [
+        ("graph neural nets", "METHOD", "method/graph-neural-network"),
+        ("GNNs", "METHOD", "method/graph-neural-network"),
+        ("GNNs", "METHOD", "method/graph-neural-network"),
+    ]
+
+
+def test_a_title_name_holds_the_known_names_inside_it(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "We introduce SINDy-RL, which combines SINDy and deep RL. SINDy-RL is efficient.",
+        title="SINDy-RL: Interpretable Model-Based Reinforcement Learning",
+    )
+    texts = [text for text, _, _ in found]
+    assert texts.count("SINDy-RL") == 3
+    assert texts.count("SINDy") == 1 and "RL" not in texts
+    # A hyphenated pair elsewhere still splits (guideline 5).
+    found = tags(nlp, "We train a CNN-LSTM on the data.", title="Video decoding")
+    assert [t for t, _, _ in found] == ["CNN", "LSTM"]
+
+
 def test_title_case_long_form_with_a_method_head_is_a_new_method(nlp: Language) -> None:
     corpus = run(nlp, "We build a Temporal Attention Spiking Network (TASN). TASN wins.")
     found = [(m.text, m.label.value, m.extractor) for m in corpus.mentions]
