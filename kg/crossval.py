@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -36,6 +37,7 @@ from kg.train import (
     split_corpora,
     train_ner,
 )
+from kg.word_vectors import WordVectors, load_glove
 
 FOLDS: Final = 5
 
@@ -57,6 +59,7 @@ def cross_validate(
     seed: int = SEED,
     gazetteer: Gazetteer | None = None,
     on_fold: Callable[[int, dict[str, Any]], None] | None = None,
+    vectors: WordVectors | None = None,
 ) -> dict[str, Any]:
     """Train one model per fold and score the whole extractor on that fold.
 
@@ -70,6 +73,8 @@ def cross_validate(
         seed: Random seed of every fold model.
         gazetteer: The gazetteer; the packaged one when None.
         on_fold: Called after each fold with its number and its result.
+        vectors: With ``config.vectors``, the word vectors each fold model keeps the rows
+            of its own training texts from (default: the GloVe package).
 
     Returns:
         ``{"folds", "settings", "seconds", "per_fold": [...], "summary": {corpus: {type: ...}}}``.
@@ -77,11 +82,14 @@ def cross_validate(
     Raises:
         ValueError: ``folds`` is below 2.
         InputError: A corpus file is missing or malformed.
+        ExtractionError: ``config.vectors`` without ``vectors`` and without the package.
     """
     if folds < 2:
         raise ValueError(f"cross-validation needs at least 2 folds, not {folds}")
     started = time.perf_counter()
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    if config.vectors and vectors is None:
+        vectors = load_glove()  # once, not per fold
     training = load_training_corpora(corpora_dir)
     gold = {
         name: [d for d in read_gold(corpora_dir / file) if not is_held_out(d.id)]
@@ -96,12 +104,17 @@ def cross_validate(
         )
         trained = train_ner(
             data.train, data.validation, config=config, max_epochs=max_epochs,
-            patience=patience, seed=seed,
+            patience=patience, seed=seed, vectors=vectors,
         )
         model_dir = work_dir / f"fold-{fold}"
         model_dir.mkdir(parents=True, exist_ok=True)
         trained.nlp.to_disk(model_dir)
-        nlp = build_nlp(gazetteer, model=True, model_dir=model_dir)
+        with warnings.catch_warnings():
+            # build_nlp sources the ner into a vocab without its static vectors (spaCy warns
+            # W113); it reads them from this pipeline's vocab, so they are given back here.
+            warnings.filterwarnings("ignore", message=r"\[W113\]")
+            nlp = build_nlp(gazetteer, model=True, model_dir=model_dir)
+        nlp.vocab.vectors = trained.nlp.vocab.vectors
         corpora: dict[str, Any] = {}
         for name, docs in gold.items():
             part = [d for d in docs if fold_of(d.id, folds) == fold]
@@ -114,16 +127,18 @@ def cross_validate(
             "validation_documents": len(data.validation),
             "best_epoch": trained.best_epoch,
             "epochs_run": len(trained.history),
+            "vector_rows": trained.vectors["rows_kept"] if trained.vectors else 0,
             "seconds": round(time.perf_counter() - fold_started, 1),
             "corpora": corpora,
         }
         per_fold.append(result)
         if on_fold is not None:
             on_fold(fold, result)
+    used = dict(vectors.source) if config.vectors and vectors is not None else None
     return {
         "folds": folds,
         "settings": {"config": asdict(config), "max_epochs": max_epochs, "patience": patience,
-                     "seed": seed},
+                     "seed": seed, "vectors": used},
         "seconds": round(time.perf_counter() - started, 1),
         "per_fold": per_fold,
         "summary": summarise(per_fold),

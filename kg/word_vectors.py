@@ -104,12 +104,16 @@ def load_glove(path: Path | None = None) -> WordVectors:
         data = np.load(folder / EMBEDDINGS_FILE)
         version = metadata.version(GLOVE_PACKAGE) if path is None else None
     except (OSError, ValueError, pl.exceptions.PolarsError, metadata.PackageNotFoundError) as exc:
-        raise ExtractionError(f"cannot read the word vectors in {folder} ({exc}); {_INSTALL}") from exc
+        raise ExtractionError(
+            f"cannot read the word vectors in {folder} ({exc}); {_INSTALL}"
+        ) from exc
     if any(word is None for word in words) or data.ndim != 2 or data.shape[0] != len(words):
         raise ExtractionError(
             f"{folder}: {len(words)} words but a table of shape {data.shape}; {_INSTALL}"
         )
-    source: dict[str, Any] = {"origin": GLOVE_ORIGIN, "rows": len(words), "dimensions": data.shape[1]}
+    source: dict[str, Any] = {
+        "origin": GLOVE_ORIGIN, "rows": len(words), "dimensions": data.shape[1],
+    }
     if path is None:
         source = {"package": GLOVE_PACKAGE, "version": version, "licence": GLOVE_LICENCE, **source}
     else:

@@ -7,10 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import spacy
 
 from kg.crossval import cross_validate, fold_of, summarise
 from kg.train import CORPORA, is_held_out
-from tests.test_train import TINY, tiny_corpora
+from tests.test_train import TINY, VECTOR_CONFIG, fake_vectors, tiny_corpora
 
 
 def test_folds_are_stable_balanced_and_in_range() -> None:
@@ -58,3 +59,15 @@ def test_summary_reports_mean_and_sample_spread() -> None:
 def test_one_fold_is_not_cross_validation(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 2 folds"):
         cross_validate(tmp_path, tmp_path, folds=1)
+
+
+def test_cross_validation_with_vectors_gives_each_fold_model_its_vectors(tmp_path: Path) -> None:
+    corpora = tiny_corpora(tmp_path / "corpora")
+    result = cross_validate(corpora, tmp_path / "work", folds=2, config=VECTOR_CONFIG,
+                            max_epochs=1, vectors=fake_vectors())
+    assert result["settings"]["vectors"] == {"origin": "test table"}
+    assert result["settings"]["config"]["vectors"] is True
+    for fold in result["per_fold"]:
+        saved = spacy.load(tmp_path / "work" / f"fold-{fold['fold']}").vocab.vectors
+        assert fold["vector_rows"] == saved.shape[0] > 2
+    assert "BRAIN_REGION" in result["summary"]["whitetext"]

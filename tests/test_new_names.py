@@ -68,6 +68,15 @@ def test_a_count_after_a_name_is_not_a_version(nlp: Language) -> None:
     assert ("ResNet", "METHOD") in tags(nlp, "We ran ResNet 3 times.")
 
 
+def test_a_vendor_name_is_part_of_a_product_name(nlp: Language) -> None:
+    found = tags(nlp, "It ran on an NVIDIA Titan Xp and a Xilinx Zynq board, not on Intel's Loihi.")
+    assert ("NVIDIA Titan Xp", "HARDWARE") in found
+    assert ("Xilinx Zynq", "HARDWARE") in found
+    assert ("Loihi", "HARDWARE") in found  # a possessive vendor stays out
+    # A device class is no product: the vendor stays out of "GPUs".
+    assert tags(nlp, "We trained on NVIDIA GPUs.") == [("GPUs", "HARDWARE")]
+
+
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
     assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
