@@ -545,12 +545,26 @@ def test_evaluate_extractor_scores_a_small_gazetteer(tmp_path: Path) -> None:
 # -- the development set -----------------------------------------------------------------------
 
 
+EXAMPLES = ["examples/papers.jsonl"]
+WRITTEN = ["data/written/neuro-papers.jsonl", "data/written/hardware-papers.jsonl"]
+# name: (gold file, span files, where the texts come from)
 GOLD_SETS = {
-    "dev": (DEV, ["data/dev/spans.txt"]),
-    "dev-2": (ROOT / "data" / "dev" / "neuro-ai-dev-2.jsonl", ["data/dev/spans-2.txt"]),
+    "dev": (DEV, ["data/dev/spans.txt"], EXAMPLES),
+    "dev-2": (ROOT / "data" / "dev" / "neuro-ai-dev-2.jsonl", ["data/dev/spans-2.txt"], EXAMPLES),
     "test": (
         ROOT / "data" / "test" / "neuro-ai-test.jsonl",
         ["data/test/spans-2.txt", "data/test/spans-3.txt"],
+        EXAMPLES,
+    ),
+    "written-dev": (
+        ROOT / "data" / "dev" / "written-dev.jsonl",
+        ["data/dev/spans-neuro.txt", "data/dev/spans-hardware.txt"],
+        WRITTEN,
+    ),
+    "written-test": (
+        ROOT / "data" / "test" / "written-test.jsonl",
+        ["data/test/spans-neuro.txt", "data/test/spans-hardware.txt"],
+        WRITTEN,
     ),
 }
 
@@ -584,23 +598,24 @@ def test_gold_set_spans_are_valid(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(GOLD_SETS))
-def test_gold_set_texts_are_the_example_papers_documents(name: str) -> None:
-    papers = {p.id: p for p in read_corpus(ROOT / "examples" / "papers.jsonl").papers}
+def test_gold_set_texts_are_their_papers_documents(name: str) -> None:
+    papers = {p.id: p for source in GOLD_SETS[name][2] for p in read_corpus(ROOT / source).papers}
     for record in _records(GOLD_SETS[name][0]):
         assert record["id"] in papers
         assert record["text"] == papers[record["id"]].document
 
 
 def test_gold_sets_are_disjoint() -> None:
-    ids = [{r["id"] for r in _records(path)} for path, _ in GOLD_SETS.values()]
+    ids = [{r["id"] for r in _records(path)} for path, _, _ in GOLD_SETS.values()]
     assert sum(len(s) for s in ids) == len(set().union(*ids))
 
 
 @pytest.mark.parametrize("name", sorted(GOLD_SETS))
 def test_gold_set_is_what_its_span_files_give(name: str, tmp_path: Path) -> None:
-    path, spans = GOLD_SETS[name]
+    path, spans, sources = GOLD_SETS[name]
     out = tmp_path / "gold.jsonl"
     args = [arg for span in spans for arg in ("--spans", str(ROOT / span))]
+    args += [arg for source in sources for arg in ("--papers", str(ROOT / source))]
     subprocess.run(
         [sys.executable, str(ROOT / "data" / "dev" / "annotate.py"), *args, "--out", str(out)],
         check=True, capture_output=True, cwd=ROOT,

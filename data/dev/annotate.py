@@ -15,7 +15,7 @@ exact context string (an occurrence the annotator judged not to be an entity).
     python data/dev/annotate.py --show ID  # prints one document's located spans
     python data/dev/annotate.py --spans data/test/spans-2.txt --spans data/test/spans-3.txt \
         --out data/test/neuro-ai-test.jsonl  # another set, from several span files
-    python data/dev/annotate.py --papers data/written/papers.jsonl --spans ... --out ...
+    python data/dev/annotate.py --papers data/written/neuro-papers.jsonl --spans ... --out ...
         # documents that are not in the example corpus
 """
 
@@ -113,9 +113,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--show", metavar="ID", help="print one document's located spans")
     parser.add_argument(
         "--papers",
+        action="append",
         type=Path,
-        default=ROOT / "examples" / "papers.jsonl",
-        help="where the documents' texts come from (default: the bundled example corpus)",
+        help="where the documents' texts come from (default: the bundled example corpus); "
+        "each file is read on its own, so papers of two files never merge",
     )
     args = parser.parse_args(argv)
     spec: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {}
@@ -125,7 +126,9 @@ def main(argv: list[str]) -> None:
                 sys.exit(f"{path}: {doc_id} listed twice")
             spec[doc_id] = entry
     papers: dict[str, Paper] = {
-        p.id: p for p in read_corpus(args.papers).papers
+        p.id: p
+        for source in args.papers or [ROOT / "examples" / "papers.jsonl"]
+        for p in read_corpus(source).papers
     }
     records: list[dict[str, Any]] = []
     for doc_id, (entries, blocks) in spec.items():
