@@ -31,6 +31,7 @@ from kg.found import (
     occurrences,
     overlaps,
 )
+from kg.hardware_rules import described_as_hardware, is_hardware_noun, names_hardware
 from kg.models import Concept, ConceptId, EntityType
 from kg.surface import has_inner_capital
 
@@ -320,6 +321,8 @@ def _long_form_label(document: str, abbreviation: Abbreviation) -> EntityType | 
     # "Indirect Object Identification (IOI) task".
     after = re.match(r"\)?\s*([A-Za-z]+)", document[abbreviation.short_end : abbreviation.short_end + 30])
     following = after.group(1).lower() if after else ""
+    if names_hardware(long_text) or is_hardware_noun(following):
+        return EntityType.HARDWARE  # "ferroelectric FETs (FeFETs)", "(HICANN) chips"
     if following in _DATASET_HEADS:
         return EntityType.DATASET
     if following in _NOT_METHOD_HEADS:
@@ -454,9 +457,12 @@ def _retype(
     document: str, name: str, label: EntityType, datasets: list[Found], lookup: Lookup
 ) -> EntityType:
     """A new name built on a known dataset's name ("TinyImageNet", "ImageNet-R") or
-    reported "on" beside a dataset ("93% on CIFAR10 and 69% on TinyImageNet") is a dataset."""
+    reported "on" beside a dataset ("93% on CIFAR10 and 69% on TinyImageNet") is a dataset;
+    one the document describes as a chip or processor is hardware."""
     if label is EntityType.DATASET:
         return label
+    if described_as_hardware(document, name):
+        return EntityType.HARDWARE  # "Darwin: A neuromorphic hardware co-processor"
     parts = [p for p in re.split(r"(?<=[a-z0-9])(?=[A-Z])|-", name) if p]
     for i in range(len(parts)):
         for j in range(i + 1, len(parts) + 1):

@@ -1,0 +1,76 @@
+"""When a name no vocabulary knows is hardware, not a method (guidelines: HARDWARE).
+
+Papers name their own chips and devices the way they name their methods ("Darwin: A
+neuromorphic hardware co-processor", "High Input Count Analog Neural Network (HICANN)
+chips", "ferroelectric field-effect transistors (FeFETs)"), so the new-name cues of
+``kg.new_names`` find them; these checks decide the type from the words a reader uses:
+the head of the long form, the noun after the name, and what the title or an appositive
+says the thing is. A method *for* hardware ("Foo: An Efficient Method for Neuromorphic
+Hardware") stays a method: the hardware word must head the description, not sit in a
+prepositional phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# Nouns that make a name a piece of hardware when they head its description.
+_HEADS: Final = (
+    r"(?:chips?|processors?|co-?processors?|accelerators?|transistors?|FETs?|NPUs?|"
+    r"processing\s+units?|hardware|random-access\s+memory|random-access\s+memories|"
+    r"RAMs?|microcontrollers?|microprocessors?|wafers?|boards?)"
+)
+_HEAD_AT_END: Final = re.compile(rf"(?:^|[\s\-]){_HEADS}$", re.IGNORECASE)
+# Up to six words of a description, none of them a preposition or conjunction, so the head
+# is the description's own head ("A Convolutional Neural Network Accelerator").
+_DESCRIPTION_WORDS: Final = (
+    r"(?:(?!(?:for|of|on|in|with|to|using|via|and|or|by|from)\b)[\w\-\u00b2\u00b5]+\s+){0,6}?"
+)
+_TITLE_DESCRIPTION: Final = re.compile(
+    rf":\s+(?:(?:an?|the)\s+)?{_DESCRIPTION_WORDS}{_HEADS}\b", re.IGNORECASE
+)
+_APPOSITIVE: Final = re.compile(
+    rf",\s+(?:an?|the)\s+{_DESCRIPTION_WORDS}{_HEADS}\b", re.IGNORECASE
+)
+# The name used as a modifier of a hardware noun: "HICANN chips", "Darwin Neural
+# Processing Unit", "the Darwin NPU".
+_NOUN_AFTER: Final = re.compile(
+    rf"\s+(?:[A-Z][\w\-]*\s+){{0,3}}(?i:{_HEADS})\b"
+)
+
+
+def names_hardware(long_form: str) -> bool:
+    """Whether a long form's head is a hardware noun ("... Processors", "... transistors").
+
+    Example:
+        >>> names_hardware("ferroelectric field-effect transistors")
+        True
+    """
+    return _HEAD_AT_END.search(long_form.strip()) is not None
+
+
+def is_hardware_noun(word: str) -> bool:
+    """Whether ``word`` alone is a hardware head noun ("chips" after "(HICANN)")."""
+    return re.fullmatch(_HEADS, word, re.IGNORECASE) is not None
+
+
+def described_as_hardware(document: str, name: str) -> bool:
+    """Whether the document says that ``name`` is a piece of hardware.
+
+    It is when the title reads "<name>: A ... processor", when an appositive does
+    ("<name>, a low-power spiking processor"), or when the name modifies a hardware noun
+    ("HICANN chips", "the Darwin NPU").
+    """
+    title_end = document.find("\n\n")
+    for match in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", document):
+        after = document[match.end() : match.end() + 120]
+        in_title = title_end < 0 or match.start() < title_end
+        if in_title and match.start() == 0 and _TITLE_DESCRIPTION.match(after):
+            return True
+        if _APPOSITIVE.match(after):
+            return True
+        noun = _NOUN_AFTER.match(after)
+        if noun is not None and "\n" not in noun.group():
+            return True
+    return False

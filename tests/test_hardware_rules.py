@@ -1,0 +1,70 @@
+"""Hardware naming rules (kg.hardware_rules) on plain strings and inside extraction."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.extract import build_nlp, extract_mentions
+from kg.hardware_rules import described_as_hardware, names_hardware
+from kg.models import Corpus, Paper, PaperId
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(model=False)
+
+
+def tags(nlp: Language, text: str, title: str = "") -> list[tuple[str, str]]:
+    paper = Paper(id=PaperId("id:1"), title=title, text=f"{title}\n\n{text}" if title else text)
+    return [(m.text, m.label.value) for m in extract_mentions(Corpus(papers=(paper,)), nlp).mentions]
+
+
+@pytest.mark.parametrize(
+    ("long_form", "expected"),
+    [
+        ("ferroelectric field-effect transistors", True),
+        ("Dynamic Neuromorphic Asynchronous Processors", True),
+        ("High Input Count Analog Neural Network", False),
+        ("Neural Processing Unit", True),
+        ("resistive random-access memory", True),
+        ("long short-term memory", False),
+        ("spiking neural network", False),
+    ],
+)
+def test_names_hardware(long_form: str, expected: bool) -> None:
+    assert names_hardware(long_form) is expected
+
+
+@pytest.mark.parametrize(
+    ("document", "name", "expected"),
+    [
+        ("Darwin: A neuromorphic hardware co-processor\n\nWe present it.", "Darwin", True),
+        ("ISAAC: A Convolutional Neural Network Accelerator\n\nISAAC is fast.", "ISAAC", True),
+        ("T\n\nWe present the Darwin Neural Processing Unit (NPU).", "Darwin", True),
+        ("T\n\nEach wafer holds 384 HICANN chips.", "HICANN", True),
+        ("T\n\nWe propose Foo, a low-power spiking processor for robots.", "Foo", True),
+        # A method that runs on hardware is still a method.
+        ("Foo: An Efficient Method for Neuromorphic Hardware\n\nFoo is fast.", "Foo", False),
+        ("T\n\nWe propose Foo, a learning rule for chips.", "Foo", False),
+        ("T\n\nFoo improves accuracy on CIFAR-10.", "Foo", False),
+    ],
+)
+def test_described_as_hardware(document: str, name: str, expected: bool) -> None:
+    assert described_as_hardware(document, name) is expected
+
+
+def test_new_hardware_names_are_hardware(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "We present the Darwin Neural Processing Unit (NPU). Darwin supports 2048 neurons.",
+        title="Darwin: A neuromorphic hardware co-processor based on spiking neural networks",
+    )
+    assert ("Darwin", "HARDWARE") in found
+    assert ("Darwin", "METHOD") not in found
+    found = tags(
+        nlp,
+        "The synapse uses ferroelectric field-effect transistors (FeFETs). FeFETs are dense.",
+        title="Analog synapses",
+    )
+    assert ("FeFETs", "HARDWARE") in found and ("FeFETs", "METHOD") not in found
