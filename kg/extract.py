@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.document_rules import RULES_EXTRACTOR, Found, refine
 from kg.errors import ExtractionError
@@ -205,6 +205,10 @@ def blank_pipeline() -> Language:
     nlp = spacy.blank("en")
     infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z0-9])[()\[\]](?=[A-Za-z0-9])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # A full stop after a name that ends in one capital ("MovieLens-1M.", "ImageNet-C.")
+    # ends the sentence; spaCy keeps it as it would an initial ("J.").
+    suffixes = [*nlp.Defaults.suffixes, r"(?<=[0-9\-][A-Z])\."]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     return nlp
 
 

@@ -116,6 +116,14 @@ def test_variants_match_their_concept(
         assert found[0][2] == cid
 
 
+def test_a_full_stop_after_a_final_capital_ends_the_name(nlp: Language) -> None:
+    # spaCy keeps "C." together as it would an initial; "ImageNet-C." ends a sentence.
+    assert texts(nlp, "We test on MovieLens-1M. Then on ImageNet-C. Done.") == [
+        "MovieLens-1M",
+        "ImageNet-C",
+    ]
+
+
 def test_longest_match_wins_and_spans_do_not_overlap(nlp: Language) -> None:
     assert tag(nlp, "the primary visual cortex") == [
         ("primary visual cortex", "BRAIN_REGION", "brain-region/primary-visual-cortex")
