@@ -81,6 +81,7 @@ def refine(
     spans = [f for f in found if keeps_reading(document, f.start, f.end, f.label)]
     minted: dict[ConceptId, Concept] = {}
     spans = [_trim_area_words(document, f) for f in spans]
+    spans = _split_region_pairs(document, spans, lookup)
     spans = _extend_regions(document, spans, lookup, minted)
     spans = _visual_areas(document, spans, lookup, minted)
     new_concept = minting(minted, canonical_long_form)
@@ -124,6 +125,35 @@ _AREA_WORDS: Final = re.compile(
     r"(?:\s+(?:region|field|subfield))?$",
     re.IGNORECASE,
 )
+
+
+_HYPHEN_PAIR: Final = re.compile(r"([A-Za-z]+)-(?=[A-Za-z])")
+
+
+def _split_region_pairs(document: str, spans: list[Found], lookup: Lookup) -> list[Found]:
+    """ "hippocampal-entorhinal system" -> [hippocampal] [entorhinal] (guideline 5), whatever
+    span a model proposed: both halves must be regions on their own."""
+    result = []
+    for f in spans:
+        pair = _HYPHEN_PAIR.match(document, f.start, f.end)
+        left = lookup(pair.group(1), f.label) if pair else None
+        if f.label is not EntityType.BRAIN_REGION or pair is None or left is None:
+            result.append(f)
+            continue
+        words = list(re.finditer(r"[A-Za-z][\w\-]*", document[pair.end() : f.end]))
+        right = None
+        for n in range(len(words), 0, -1):
+            end = pair.end() + words[n - 1].end()
+            cid = lookup(document[pair.end() : end], f.label)
+            if cid is not None:
+                right = (end, cid)
+                break
+        if right is None:
+            result.append(f)
+            continue
+        result.append(replace(f, end=pair.end(1), concept_id=left))
+        result.append(replace(f, start=pair.end(), end=right[0], concept_id=right[1]))
+    return result
 
 
 def _trim_area_words(document: str, found: Found) -> Found:
@@ -226,6 +256,14 @@ def _apply_definitions(
                     meaning = (label, cid, 1.0)
                     break
         if meaning is None:
+            meaning = _interrupted_name(document, abbreviation, lookup)
+            if meaning is not None and not overlaps(
+                spans, abbreviation.long_start, abbreviation.long_end
+            ):
+                spans.append(
+                    Found(abbreviation.long_start, abbreviation.long_end, *meaning, RULES_EXTRACTOR)
+                )
+        if meaning is None:
             meaning = _spelled_like_its_reading(abbreviation, spans)
             if meaning is not None and not overlaps(
                 spans, abbreviation.long_start, abbreviation.long_end
@@ -253,6 +291,24 @@ def _apply_definitions(
                     )
         spans = _retag_short_forms(document, spans, abbreviation, meaning)
     return spans
+
+
+def _interrupted_name(
+    document: str, abbreviation: Abbreviation, lookup: Lookup
+) -> tuple[EntityType, ConceptId | None, float] | None:
+    """The concept of a known name that the definition interrupts: "temporal-difference (TD)
+    learning" is temporal-difference learning, and "temporal-difference" and "TD" are its
+    mentions (the annotators' split, like "hyper-dimensional (HD) computing")."""
+    after = re.match(r"\)\s+([A-Za-z][\w\-]*)", document[abbreviation.short_end : abbreviation.short_end + 40])
+    if after is None:
+        return None
+    word = after.group(1)
+    for candidate in (f"{abbreviation.long} {word}", f"{abbreviation.long} {word.rstrip('s')}"):
+        for label in (EntityType.METHOD, EntityType.HARDWARE, EntityType.DATASET):
+            cid = lookup(candidate, label)
+            if cid is not None:
+                return label, cid, 1.0
+    return None
 
 
 def _spelled_like_its_reading(

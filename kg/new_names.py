@@ -67,13 +67,13 @@ _NOT_METHOD_HEADS: Final = frozenset(
     hypothesis principle law effect space time period phase state states condition
     conditions group groups system systems recognition classification detection
     segmentation imagery answering translation summarization localization localisation
-    navigation decoding tracking""".split()
+    navigation decoding tracking sensor sensors camera cameras survey review""".split()
 )
 # Learning settings and fields, not methods (guideline 9): "continual learning (CL)".
 _SETTING_OR_FIELD: Final = re.compile(
     r"^(?:(?:continual|lifelong|incremental|class-incremental|task-incremental|few-shot|"
     r"zero-shot|one-shot|representation|multi-task|multitask|online|in-context|"
-    r"(?:automated\s+)?(?:machine|deep))"
+    r"(?:automated\s+|tiny\s+)?(?:machine|deep))"
     r"\s+learning|(?:brain-inspired|neuromorphic|cognitive|quantum|edge|cloud|"
     r"high-performance|in-memory|neuro-inspired|bio-inspired)\s+computing|"
     r"(?:artificial|computational|machine)\s+intelligence)$",
@@ -124,6 +124,11 @@ _DATASET_APPOSITIVE: Final = re.compile(
     _NAME_BEFORE + r"(?:,| is| as)\s+(?:a|an|the|our)\s+"
     r"(?:[\w\-]+\s+){0,3}(?:dataset|benchmark|corpus|data set)s?\b"
 )
+# What a dataset's name is followed by: "X Benchmark", "X, a large-scale dataset".
+_DATASET_AFTER: Final = re.compile(
+    r"(?:,\s+(?:a|an|the|our)\s+(?:[\w\-]+\s+){0,3}|\s+)(?:dataset|benchmark|corpus|data set)s?\b",
+    re.IGNORECASE,
+)
 # "the TARS method", "the MCC architecture": a name before a method descriptor.
 _METHOD_CUE: Final = re.compile(
     _NAME_BEFORE + r"\s+(?:method|algorithm|model|architecture|"
@@ -138,6 +143,10 @@ _DATASET_LIST: Final = re.compile(
 # Exploration").
 _TITLE_RUN: Final = re.compile(
     r"[A-Z][\w\-]*(?:\s+(?:(?:of|for|and|with|in)\s+)?[A-Z][\w\-]*)*"
+)
+_TOPIC_SUBTITLE: Final = re.compile(
+    r"\s*(?:an?\s+)?(?:survey|review|overview|tutorial|primer|perspective|roadmap)\b",
+    re.IGNORECASE,
 )
 _SMALL_WORDS: Final = frozenset("of for and the a an in with to on via by".split())
 _STOP_SCAN: Final = re.compile(r"[.;:!?]\s")
@@ -349,10 +358,10 @@ def _title_name(document: str) -> str | None:
     word, or up to four capitalised words that recur in the abstract."""
     end = document.find("\n\n")
     title = document[: end if end >= 0 else len(document)]
-    head, colon, _ = title.partition(":")
+    head, colon, subtitle = title.partition(":")
     head = re.sub(r"^(?:The|A|An)\s+", "", head.strip())
-    if not colon or not head:
-        return None
+    if not colon or not head or _TOPIC_SUBTITLE.match(subtitle):
+        return None  # "Event-Based Vision: A Survey" names a topic, not a system
     if " " not in head:
         return head if is_name(head) or is_coined_word(head) else None
     words = head.split()
@@ -463,6 +472,9 @@ def _retype(
         return label
     if described_as_hardware(document, name):
         return EntityType.HARDWARE  # "Darwin: A neuromorphic hardware co-processor"
+    for _, end in occurrences(document, name):
+        if _DATASET_AFTER.match(document, end):
+            return EntityType.DATASET  # "MLPerf Tiny, the first ... benchmark suite"
     parts = [p for p in re.split(r"(?<=[a-z0-9])(?=[A-Z])|-", name) if p]
     for i in range(len(parts)):
         for j in range(i + 1, len(parts) + 1):

@@ -68,6 +68,8 @@ _VERSION_AFTER: Final = re.compile(
 _COUNT_NOUN: Final = re.compile(
     r"^\s+(?:[a-z]+s|times|fold|layer|step|epoch|hour|day|percent|per)\b"
 )
+# A product's model code after its family name: "Jetson TX1", "Tesla K80", "Titan V100".
+_MODEL_CODE: Final = re.compile(r" (?:[A-Z]{1,3}\d{1,4}[A-Za-z]?|\d{3,4}(?:\s?Ti)?)(?![\w\-])")
 _NAMED_TYPES: Final = frozenset({EntityType.METHOD, EntityType.DATASET, EntityType.HARDWARE})
 
 
@@ -87,6 +89,9 @@ def extend_names(
         start, end = _hyphen_extent(document, f.start, f.end)
         if document[start].isupper() or document[start].isdigit():
             end = _version_extent(document, end)
+        if f.label is EntityType.HARDWARE and document[start].isupper():
+            model = _MODEL_CODE.match(document, end)
+            end = model.end() if model else end
         if (start, end) == (f.start, f.end) or any(
             s < end and start < e and (s, e) != (f.start, f.end) for s, e in taken
         ):

@@ -68,6 +68,19 @@ def test_a_variant_spelling_of_the_known_long_form_keeps_the_short_form(nlp: Lan
     ]
 
 
+def test_a_name_interrupted_by_its_abbreviation_is_two_spans_of_its_concept(
+    nlp: Language,
+) -> None:
+    # "temporal-difference (TD) learning": the known name is "temporal-difference learning";
+    # the test set's annotators split such names into the long part and the short form.
+    found = tags(nlp, "In temporal-difference (TD) learning, errors drive updates. TD is fast.")
+    assert found == [
+        ("temporal-difference", "METHOD", "method/temporal-difference-learning"),
+        ("TD", "METHOD", "method/temporal-difference-learning"),
+        ("TD", "METHOD", "method/temporal-difference-learning"),
+    ]
+
+
 def test_a_title_name_holds_the_known_names_inside_it(nlp: Language) -> None:
     found = tags(
         nlp,
@@ -180,6 +193,27 @@ def test_context_rules_apply_in_extraction(nlp: Language) -> None:
         t[:2] for t in tags(nlp, "Faults in a power transformer are detected early.")
     ]
     assert [t[0] for t in tags(nlp, "GPU and CPU runs.")] == ["GPU", "CPU"]
+
+
+def test_hyphenated_pairs_of_regions_split() -> None:
+    # Guideline 5: "hippocampal-entorhinal" is two regions, whatever span a model proposed.
+    document = "The hippocampal-entorhinal system and the thalamo-cortical loop."
+    regions = {"hippocampal": "hippocampus", "entorhinal": "entorhinal-cortex", "cortical": "cx"}
+
+    def lookup(text: str, label: EntityType) -> ConceptId | None:
+        name = regions.get(text) if label is R else None
+        return ConceptId(f"brain-region/{name}") if name else None
+
+    found = [
+        Found(4, 33, R, None, 0.7, "model"),  # hippocampal-entorhinal system
+        Found(42, 58, R, None, 0.7, "model"),  # thalamo-cortical: "thalamo" is no region
+    ]
+    spans, _ = refine(document, found, lookup)
+    assert [(document[f.start : f.end], f.concept_id) for f in spans] == [
+        ("hippocampal", "brain-region/hippocampus"),
+        ("entorhinal", "brain-region/entorhinal-cortex"),
+        ("thalamo-cortical", None),
+    ]
 
 
 def test_region_spans_grow_over_position_words(nlp: Language) -> None:

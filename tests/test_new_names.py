@@ -77,6 +77,20 @@ def test_a_vendor_name_is_part_of_a_product_name(nlp: Language) -> None:
     assert tags(nlp, "We trained on NVIDIA GPUs.") == [("GPUs", "HARDWARE")]
 
 
+def test_a_hardware_family_takes_its_model_code(nlp: Language) -> None:
+    found = tags(nlp, "We used Nvidia's Jetson TX1 and the Jetson Nano.")
+    assert ("Jetson TX1", "HARDWARE") in found and ("Jetson Nano", "HARDWARE") in found
+
+
+def test_survey_titles_name_no_system(nlp: Language) -> None:
+    assert tags(nlp, "Event cameras are sensors.", title="Event-Based Vision: A Survey") == []
+
+
+def test_a_name_followed_by_benchmark_is_a_dataset(nlp: Language) -> None:
+    found = tags(nlp, "We present MLPerf Tiny, the first industry-standard benchmark suite.")
+    assert found == [("MLPerf Tiny", "DATASET")]
+
+
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
     assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
