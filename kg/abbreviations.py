@@ -108,6 +108,9 @@ def _long_before(text: str, paren: int, short: str, short_start: int) -> Abbrevi
     long_start = best_long_form(short, candidate)
     if long_start is None:
         return None
+    # An opening quote or bracket is not part of the long form ('"Realtime Cerebellum (RC)"').
+    while long_start < len(candidate) and candidate[long_start] in _OPENERS:
+        long_start += 1
     long_text = candidate[long_start:]
     if _bad_pair(short, long_text):
         return None
@@ -157,6 +160,7 @@ def _bad_pair(short: str, long_text: str) -> bool:
     return _APPOSITIVE.search(long_text) is not None
 
 
+_OPENERS: Final = "\"'`\u2018\u201c([{"
 _APPOSITIVE: Final = re.compile(r",\s+(?:a|an|the|which|that|who)\s", re.IGNORECASE)
 
 

@@ -38,6 +38,11 @@ def pairs(text: str) -> list[tuple[str, str]]:
             "we train an SNN (spiking neural network) on",
             [("SNN", "spiking neural network")],
         ),
+        # An opening quote is not part of the long form.
+        (
+            'we introduce "Realtime Cerebellum (RC)", a model',
+            [("RC", "Realtime Cerebellum")],
+        ),
         # The shortest long form: only the words the letters need.
         (
             "Results with a large language model (LLM) were",
