@@ -3,7 +3,7 @@
 Each rule looks at one candidate span and its document and says whether the span keeps
 its reading. The rules cover the collisions seen in neuro-AI abstracts: "PCM" (phase-change
 memory vs pulse-code modulation), "V1"/"V4" (visual areas vs versions), "CA1"/"CA3"
-(hippocampal fields vs other codes), "transformer" (the architecture vs a power
+(hippocampal fields vs other codes), region acronyms outside neuroscience ("DCN"), "transformer" (the architecture vs a power
 transformer), and "cortex" used of a model ("the cortex of the model", "ARM Cortex-M4").
 Pure functions on strings.
 """
@@ -17,6 +17,7 @@ from kg.models import EntityType
 
 _VISUAL_CODE: Final = re.compile(r"^(?:V[1-8][a-z]?|MT|MST|IT)s?$")
 _HIPPOCAMPAL_CODE: Final = re.compile(r"^CA[1-4]$")
+_REGION_ACRONYM: Final = re.compile(r"^[A-Z]{2,5}s?$")
 _NEURO_CONTEXT: Final = re.compile(
     r"cortex|cortical|visual|neuron|brain|retin|monkey|macaque|primate|\bmice\b|\bmouse\b|"
     r"\bcats?\b|receptive field|fmri|electrophysiolog|\barea\b|\bareas\b|hippocamp|thalam|"
@@ -91,6 +92,9 @@ def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
         return bool(_NEURO_CONTEXT.search(document))
     if _HIPPOCAMPAL_CODE.match(text):
         return bool(_HIPPOCAMPAL_CONTEXT.search(document))
+    if _REGION_ACRONYM.match(text):
+        # "DCN" is the deep cerebellar nuclei beside neurons, Deep & Cross Network beside CTR.
+        return bool(_NEURO_CONTEXT.search(document))
     lowered = text.lower()
     if lowered in {"cortex", "cortical", "cortices"}:
         if _CORTEX_BEFORE.search(before) or _CORTEX_AFTER.match(after):

@@ -58,6 +58,11 @@ def refines_regions(
 _NOT_REGIONS: Final = frozenset(
     {"brain", "brains", "nervous system", "cortical neurons", "spinal cord"}
 )
+_FIBRE_HEADS: Final = frozenset(
+    """tract tracts commissure commissures fasciculus fasciculi fornix capsule peduncle
+    peduncles funiculus bundle bundles callosum chiasm chiasma nerve nerves lemniscus
+    fimbria radiation radiations fiber fibers fibre fibres root roots""".split()
+)
 _FUNCTION_WORDS: Final = frozenset(
     {"of", "the", "and", "or", "in", "to", "a", "an", "with", "for"}
 )
@@ -121,6 +126,8 @@ def plausible(text: str, label: EntityType, gazetteer: Gazetteer) -> bool:
     if label is EntityType.BRAIN_REGION:
         if key in _NOT_REGIONS or any(gazetteer.lookup(text, other) for other in _OTHER_TYPES):
             return False
+        if key.split()[-1] in _FIBRE_HEADS:
+            return False  # guideline 19: fibre bundles, nerves and roots are no regions
         return _anatomical(key, text.split(), words.get(label, empty))
     return True
 

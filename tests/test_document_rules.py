@@ -180,6 +180,9 @@ def test_is_name() -> None:
         ("It runs on an Arm Cortex-M4 core.", "Cortex", False),
         ("Audio is encoded as PCM samples.", "PCM", False),
         ("PCM devices store weights.", "PCM", True),
+        # A region's acronym needs a neuroscience context.
+        ("Models such as DeepFM and DCN learn feature crosses for CTR.", "DCN", False),
+        ("Neurons of the DCN project to the thalamus.", "DCN", True),
     ],
 )
 def test_context_rules(text: str, surface: str, kept: bool) -> None:
