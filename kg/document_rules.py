@@ -46,7 +46,13 @@ from kg.new_names import (
     is_standalone_name,
     long_form_meaning,
 )
-from kg.span_rules import extend_names, minting, outside_urls, trim_descriptors
+from kg.span_rules import (
+    extend_names,
+    minting,
+    outside_urls,
+    title_modified_names,
+    trim_descriptors,
+)
 
 __all__ = [
     "AREA_CODE",
@@ -86,6 +92,7 @@ def refine(
     spans = _visual_areas(document, spans, lookup, minted)
     new_concept = minting(minted, canonical_long_form)
     spans = trim_descriptors(document, extend_names(document, spans, lookup, new_concept), lookup)
+    spans = title_modified_names(document, spans, new_concept)
     abbreviations = find_abbreviations(document)
     spans = _apply_definitions(document, spans, abbreviations, lookup, minted)
     fences = [Found(s, e, EntityType.METHOD, None, 0.0, FENCE_EXTRACTOR) for s, e in blocked]

@@ -194,6 +194,63 @@ def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[
     return result
 
 
+# Modifiers that describe rather than name (guideline 1): never part of a title's name.
+_DESCRIPTIVE: Final = frozenset(
+    """a an the deep large small tiny big wide shallow simple standard conventional
+    traditional classical vanilla basic modern novel new our proposed efficient scalable
+    robust fast pre-trained pretrained trained existing recent error towards toward using with
+    for of on in via and or by from to""".split()
+)
+
+
+def title_modified_names(
+    document: str, spans: list[Found], mint: Callable[[str, EntityType], ConceptId]
+) -> list[Found]:
+    """A title's known method with its own modifiers is the paper's name when the abstract
+    uses the same phrase: "Conditional Graph Information Bottleneck" in the title and
+    "conditional graph information bottleneck" in the abstract is one method, not a
+    modified "information bottleneck" (guideline 1 keeps fixed names whole)."""
+    title_end = document.find("\n\n")
+    if title_end < 0:
+        return spans
+    abstract = document[title_end:].lower()
+    phrases: dict[str, ConceptId] = {}
+    for f in spans:
+        if f.label is not EntityType.METHOD or f.end > title_end:
+            continue
+        words = list(re.finditer(r"[A-Za-z][\w\-]*", document[: f.start]))[-3:]
+        for k in range(len(words), 0, -1):
+            lead = words[-k:]
+            if any(
+                w.group().lower() in _DESCRIPTIVE
+                or not w.group()[0].isupper()
+                or w.group().endswith("ing")  # a verb of the title ("Decomposing MLP ...")
+                for w in lead
+            ):
+                continue
+            if document[lead[-1].end() : f.start].strip():
+                continue  # punctuation between the modifier and the name
+            phrase = " ".join(document[lead[0].start() : f.end].split())
+            if re.search(rf"(?<![\w\-]){re.escape(phrase.lower())}", abstract):
+                phrases[phrase.lower()] = mint(phrase.lower(), f.label)
+                break
+    if not phrases:
+        return spans
+    result = list(spans)
+    for phrase, cid in phrases.items():
+        pattern = r"\s+".join(re.escape(w) for w in phrase.split())
+        for match in re.finditer(rf"(?<![\w\-]){pattern}(?![\w\-])", document, re.IGNORECASE):
+            inside = [f for f in result if match.start() <= f.start and f.end <= match.end()]
+            if not inside or any(
+                f.start < match.end() and match.start() < f.end and f not in inside for f in result
+            ):
+                continue
+            result = [f for f in result if f not in inside]
+            score = min(f.score for f in inside)
+            result.append(Found(match.start(), match.end(), EntityType.METHOD, cid, score, inside[0].extractor))
+    return sorted(result, key=lambda f: f.start)
+
+
 def minting(
     minted: dict[ConceptId, Concept], canonical: Callable[[str], str]
 ) -> Callable[[str, EntityType], ConceptId]:

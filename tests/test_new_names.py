@@ -91,6 +91,25 @@ def test_a_name_followed_by_benchmark_is_a_dataset(nlp: Language) -> None:
     assert found == [("MLPerf Tiny", "DATASET")]
 
 
+def test_a_title_name_with_its_own_modifiers_is_kept_whole(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "We follow the conditional graph information bottleneck. The information bottleneck "
+        "alone is weaker.",
+        title="Conditional Graph Information Bottleneck for Molecular Learning",
+    )
+    assert ("Conditional Graph Information Bottleneck", "METHOD") in found
+    assert ("conditional graph information bottleneck", "METHOD") in found
+    assert ("information bottleneck", "METHOD") in found
+    # Descriptive modifiers and title verbs stay out (guideline 1).
+    found = tags(
+        nlp,
+        "Deep convolutional neural networks are common. We study decomposing MLP layers.",
+        title="Deep Convolutional Neural Networks and Decomposing MLP Activations",
+    )
+    assert ("Convolutional Neural Networks", "METHOD") in found and ("MLP", "METHOD") in found
+
+
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
     assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
