@@ -63,6 +63,10 @@ _FIBRE_HEADS: Final = frozenset(
     peduncles funiculus bundle bundles callosum chiasm chiasma nerve nerves lemniscus
     fimbria radiation radiations fiber fibers fibre fibres root roots""".split()
 )
+_SPECIES_WORDS: Final = frozenset(
+    """rat rats mouse mice monkey monkeys macaque macaques cat cats human humans bird birds
+    ferret ferrets rabbit rabbits primate primates species animal animals""".split()
+)
 _FUNCTION_WORDS: Final = frozenset(
     {"of", "the", "and", "or", "in", "to", "a", "an", "with", "for"}
 )
@@ -144,8 +148,8 @@ def _anatomical(key: str, tokens: list[str], region: _Words) -> bool:
     ("nucleus rotundus", "area 17"), or ends in a region code ("LSO", "M1")."""
     words = key.split()
     last = words[-1]
-    if last in _FUNCTION_WORDS:
-        return False
+    if last in _FUNCTION_WORDS or _SPECIES_WORDS.intersection(words):
+        return False  # "nucleus X of Brown Norwegian rats" runs past the name
     if last in region.heads or last in region.words:
         return True
     if any(last[i:] in region.words for i in range(1, len(last) - 5)):

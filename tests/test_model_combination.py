@@ -63,6 +63,9 @@ GAZETTEER = Gazetteer.from_entries(
         ("dentate gyrus/", False),
         ("nucleus", True),  # a head word alone: WhiteText marks "the nucleus" of a named region
         ("nuclei of", False),
+        ("nucleus X of Brown Norwegian rats", False),  # runs past the name into the species
+        ("corpus callosum", False),  # guideline 19: fibre bundles
+        ("lateral olfactory tract", False),
     ],
 )
 def test_model_regions_must_read_as_anatomy(text: str, expected: bool) -> None:
