@@ -28,6 +28,8 @@ CROSS_VALIDATION = ROOT / "docs" / "cross_validation.json"
 DEV = ROOT / "data" / "dev" / "neuro-ai-dev.jsonl"
 DEV_2 = ROOT / "data" / "dev" / "neuro-ai-dev-2.jsonl"
 TEST = ROOT / "data" / "test" / "neuro-ai-test.jsonl"
+WRITTEN_DEV = ROOT / "data" / "dev" / "written-dev.jsonl"
+WRITTEN_TEST = ROOT / "data" / "test" / "written-test.jsonl"
 CORPORA = {
     "WhiteText (held-out 20 %)": "whitetext-train/train.jsonl",
     "SciREX (held-out 20 %)": "scirex/train.jsonl",
@@ -134,10 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer = load_gazetteer()
     nlp = build_nlp(gazetteer)
     dev, dev_2, test = read_gold(DEV), read_gold(DEV_2), read_gold(TEST)
+    written_dev, written_test = read_gold(WRITTEN_DEV), read_gold(WRITTEN_TEST)
     sets: list[tuple[str, list]] = [
-        (f"**blind test** ({len(test)} neuro-AI abstracts)", test),
-        (f"dev set ({len(dev)} neuro-AI abstracts)", dev),
+        (f"**blind test** ({len(test)} example-corpus abstracts)", test),
+        (f"**blind test, written** ({len(written_test)} region/hardware/ML abstracts)", written_test),
+        (f"dev set ({len(dev)} example-corpus abstracts)", dev),
         (f"dev set 2 ({len(dev_2)}, first blind batch)", dev_2),
+        (f"dev set, written ({len(written_dev)})", written_dev),
     ]
     for name, relative in CORPORA.items():
         path = args.corpora / relative

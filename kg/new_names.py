@@ -139,6 +139,15 @@ _DATASET_LIST: Final = re.compile(
     r"\b(?:datasets?|benchmarks?|corpora)(?:\s*:\s*|\s+(?:such as|including|like|namely)\s+"
     r"|\s+)((?:[A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*)*(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)?)+)"
 )
+# A list of names before the noun: "on the popular Linemod, Linemod-O, and YCB-V object pose
+# estimation benchmarks" (task words may stand between the list and the noun).
+_LIST_NAME: Final = r"[A-Z][\w\-.+]*(?:\s+[A-Z0-9][\w\-.+]*)?"
+_DATASET_LIST_BEFORE: Final = re.compile(
+    r"\b(?:on|in|from|using|across)\s+(?:the\s+)?(?:(?:popular|standard|widely[ -]used|public|"
+    r"common|challenging|large-scale|well-known|real-world)\s+)*"
+    rf"((?:{_LIST_NAME}\s*,\s*)*{_LIST_NAME}\s*,?\s+(?:and|or)\s+{_LIST_NAME})"
+    r"\s+(?:[a-z][\w\-]*\s+){0,4}(?:datasets|benchmarks|corpora)\b"
+)
 # A run of capitalised words, small words allowed inside ("Brain Diffusion for Visual
 # Exploration").
 _TITLE_RUN: Final = re.compile(
@@ -420,8 +429,9 @@ def add_new_names(
     for match in _DATASET_CUE.finditer(document):
         if is_name(match.group(1)) or is_coined_word(match.group(1)):
             names[match.group(1)] = EntityType.DATASET
-    for match in _DATASET_LIST.finditer(document):
-        for item in re.split(r"\s*,\s*|\s+(?:and|or)\s+", match.group(1)):
+    lists = [*_DATASET_LIST.finditer(document), *_DATASET_LIST_BEFORE.finditer(document)]
+    for match in lists:
+        for item in re.split(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", match.group(1)):
             item = item.strip().rstrip(".")
             if item and not lookup(item, EntityType.METHOD) and (
                 is_name(item) or is_coined_word(item) or " " in item
@@ -432,7 +442,7 @@ def add_new_names(
             names.setdefault(match.group(), EntityType.METHOD)
     datasets = [f for f in spans if f.label is EntityType.DATASET]
     refused = {form for short in not_names for form in (short, short.rstrip("s"), short + "s")}
-    for name, label in names.items():
+    for name, label in sorted(names.items(), key=lambda item: -len(item[0])):  # longest first
         if name in refused or name in NOT_NAMES:
             continue
         known = next((t for t in EntityType if lookup(name, t) is not None), None)

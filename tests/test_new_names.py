@@ -110,6 +110,15 @@ def test_a_title_name_with_its_own_modifiers_is_kept_whole(nlp: Language) -> Non
     assert ("Convolutional Neural Networks", "METHOD") in found and ("MLP", "METHOD") in found
 
 
+def test_a_list_of_names_before_benchmarks_is_a_list_of_datasets(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "When evaluated on the popular Linemod, Linemod-O, and YCB-V object pose estimation "
+        "benchmarks, it wins.",
+    )
+    assert found == [("Linemod", "DATASET"), ("Linemod-O", "DATASET"), ("YCB-V", "DATASET")]
+
+
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
     assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
