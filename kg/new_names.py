@@ -117,7 +117,7 @@ _TOKEN: Final = re.compile(r"[^\s,;:()\[\]\"`'\u2018\u2019\u201c\u201d]+")
 # A name-like token before a cue word ("BrainBench dataset", "TARS method").
 _NAME_BEFORE: Final = r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])"
 _DATASET_CUE: Final = re.compile(
-    _NAME_BEFORE + r"\s+(?:dataset|benchmark|corpus|data set)s?\b"
+    _NAME_BEFORE + r"\s+(?:dataset|benchmark|corpus|data set|collection|test collection)s?\b"
 )
 # "AVIDa-hIL6, a large-scale dataset", "X is a new benchmark".
 _DATASET_APPOSITIVE: Final = re.compile(

@@ -117,6 +117,7 @@ def test_a_list_of_names_before_benchmarks_is_a_list_of_datasets(nlp: Language) 
         "benchmarks, it wins.",
     )
     assert found == [("Linemod", "DATASET"), ("Linemod-O", "DATASET"), ("YCB-V", "DATASET")]
+    assert ("TREC-DL", "DATASET") in tags(nlp, "Results on the TREC-DL collection improve.")
 
 
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
