@@ -117,7 +117,7 @@ _TOKEN: Final = re.compile(r"[^\s,;:()\[\]\"`'\u2018\u2019\u201c\u201d]+")
 # A name-like token before a cue word ("BrainBench dataset", "TARS method").
 _NAME_BEFORE: Final = r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])"
 _DATASET_CUE: Final = re.compile(
-    _NAME_BEFORE + r"\s+(?:dataset|benchmark|corpus|data set|collection|test collection)s?\b"
+    _NAME_BEFORE + r"\s+(?:dataset|benchmark|corpus|data set|database|collection)s?\b"
 )
 # "AVIDa-hIL6, a large-scale dataset", "X is a new benchmark".
 _DATASET_APPOSITIVE: Final = re.compile(
@@ -146,7 +146,7 @@ _DATASET_LIST_BEFORE: Final = re.compile(
     r"\b(?:on|in|from|using|across)\s+(?:the\s+)?(?:(?:popular|standard|widely[ -]used|public|"
     r"common|challenging|large-scale|well-known|real-world)\s+)*"
     rf"((?:{_LIST_NAME}\s*,\s*)*{_LIST_NAME}\s*,?\s+(?:and|or)\s+{_LIST_NAME})"
-    r"\s+(?:[a-z][\w\-]*\s+){0,4}(?:datasets|benchmarks|corpora)\b"
+    r"\s+(?:[a-z][\w\-]*\s+){0,4}(?:datasets|benchmarks|corpora|databases)\b"
 )
 # A run of capitalised words, small words allowed inside ("Brain Diffusion for Visual
 # Exploration").

@@ -179,11 +179,25 @@ _DESCRIPTORS: Final = re.compile(
 )
 
 
+# Neuron-model names exclude their head noun (guideline 2): "theta neurons" -> "theta",
+# "Izhikevich model neurons" -> "Izhikevich".
+_NEURON_HEAD: Final = re.compile(r"(?:\s+model)?\s+neurons?$", re.IGNORECASE)
+_MODEL_BEFORE_NEURON: Final = re.compile(r"\s+model$", re.IGNORECASE)
+
+
 def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[Found]:
-    """ "self-attention mechanism" -> "self-attention" when the rest is itself a known method."""
+    """ "self-attention mechanism" -> "self-attention" when the rest is itself a known method;
+    a neuron model's name without its head noun ("theta neurons" -> "theta")."""
     result = []
     for f in spans:
         text = document[f.start : f.end]
+        if f.label is EntityType.METHOD:
+            head = _NEURON_HEAD.search(text)
+            if head is None and re.match(r"\s+neurons?\b", document[f.end : f.end + 10]):
+                head = _MODEL_BEFORE_NEURON.search(text)
+            if head is not None and head.start() > 0:
+                result.append(replace(f, end=f.start + head.start()))
+                continue
         match = _DESCRIPTORS.search(text) if f.label is EntityType.METHOD else None
         rest = text[: match.start()] if match else ""
         cid = lookup(rest, f.label) if rest else None

@@ -546,7 +546,7 @@ def test_evaluate_extractor_scores_a_small_gazetteer(tmp_path: Path) -> None:
 
 
 EXAMPLES = ["examples/papers.jsonl"]
-WRITTEN = ["data/written/neuro-papers.jsonl", "data/written/hardware-papers.jsonl"]
+WRITTEN = [f"data/written/{name}-papers.jsonl" for name in ("neuro", "hardware", "snn", "ml")]
 # name: (gold file, span files, where the texts come from)
 GOLD_SETS = {
     "dev": (DEV, ["data/dev/spans.txt"], EXAMPLES),
@@ -558,12 +558,12 @@ GOLD_SETS = {
     ),
     "written-dev": (
         ROOT / "data" / "dev" / "written-dev.jsonl",
-        ["data/dev/spans-neuro.txt", "data/dev/spans-hardware.txt"],
+        [f"data/dev/spans-{name}.txt" for name in ("neuro", "hardware", "snn", "ml")],
         WRITTEN,
     ),
     "written-test": (
         ROOT / "data" / "test" / "written-test.jsonl",
-        ["data/test/spans-neuro.txt", "data/test/spans-hardware.txt"],
+        [f"data/test/spans-{name}.txt" for name in ("neuro", "hardware", "snn", "ml")],
         WRITTEN,
     ),
 }

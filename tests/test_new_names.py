@@ -120,6 +120,16 @@ def test_a_list_of_names_before_benchmarks_is_a_list_of_datasets(nlp: Language) 
     assert ("TREC-DL", "DATASET") in tags(nlp, "Results on the TREC-DL collection improve.")
 
 
+def test_neuron_models_leave_out_the_head_noun(nlp: Language) -> None:
+    # Guideline 2.
+    found = tags(nlp, "Networks of Izhikevich model neurons and Hodgkin-Huxley neurons.")
+    assert ("Izhikevich", "METHOD") in found and ("Hodgkin-Huxley", "METHOD") in found
+    assert tags(nlp, "Leaky integrate-and-fire (LIF) neurons spike.")[0] == (
+        "Leaky integrate-and-fire",
+        "METHOD",
+    )
+
+
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
     assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
