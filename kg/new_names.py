@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Final
 
+from kg.coordination import coordinated_names
 from kg.found import (
     FENCE_EXTRACTOR,
     RULES_EXTRACTOR,
@@ -437,6 +438,10 @@ def add_new_names(
                 is_name(item) or is_coined_word(item) or " " in item
             ):
                 names.setdefault(item, EntityType.DATASET)
+    for name, label in coordinated_names(
+        document, spans, lambda item: is_name(item) or is_coined_word(item)
+    ).items():
+        names.setdefault(name, label)  # "FPMC, GRU4Rec and Caser"
     for match in _FREE_NAME.finditer(document):
         if is_standalone_name(match.group()):
             names.setdefault(match.group(), EntityType.METHOD)

@@ -130,6 +130,14 @@ def test_neuron_models_leave_out_the_head_noun(nlp: Language) -> None:
     )
 
 
+def test_names_coordinated_with_known_names_take_their_type(nlp: Language) -> None:
+    found = tags(nlp, "It beats offline methods such as BEAR, BRAC, AWR and CQL by far.")
+    assert ("BEAR", "METHOD") in found and ("BRAC", "METHOD") in found
+    # English words stay out even in a list of datasets.
+    found = tags(nlp, "Studies on Amazon, Steam and MovieLens-1M show gains.")
+    assert [t for t, _ in found] == ["MovieLens-1M"]
+
+
 def test_trailing_descriptor_leaves_the_known_name(nlp: Language) -> None:
     assert tags(nlp, "A self-attention mechanism helps.") == [("self-attention", "METHOD")]
     assert tags(nlp, "The softmax function classifies.") == [("softmax", "METHOD")]
