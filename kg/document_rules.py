@@ -37,6 +37,7 @@ from kg.found import (
     occurrences,
     overlaps,
 )
+from kg.hardware_rules import hardware_classes
 from kg.models import Concept, ConceptId, EntityType
 from kg.new_names import (
     NOT_NAMES,
@@ -88,6 +89,7 @@ def refine(
     minted: dict[ConceptId, Concept] = {}
     spans = [_trim_area_words(document, f) for f in spans]
     spans = _split_region_pairs(document, spans, lookup)
+    spans = hardware_classes(document, spans, lookup)
     spans = _extend_regions(document, spans, lookup, minted)
     spans = _visual_areas(document, spans, lookup, minted)
     new_concept = minting(minted, canonical_long_form)

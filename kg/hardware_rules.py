@@ -13,7 +13,11 @@ prepositional phrase.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
+
+from kg.found import RULES_EXTRACTOR, Found, Lookup, overlaps
+from kg.models import EntityType
 
 # Nouns that make a name a piece of hardware when they head its description.
 _HEADS: Final = (
@@ -74,3 +78,40 @@ def described_as_hardware(document: str, name: str) -> bool:
         if noun is not None and "\n" not in noun.group():
             return True
     return False
+
+
+# Class names of neuromorphic hardware with words inside ("neuromorphic spiking neuron
+# chips", "spike-based processors"); guideline 20 marks the class, not "neuromorphic
+# systems/platforms/architectures".
+_CLASS_TERM: Final = re.compile(
+    r"(?<![\w\-])(neuromorphic|neurosynaptic|spike-based|event-driven|event-based)"
+    r"((?:\s+(?:spiking|neuron|neurons|research|computing|multicore|many-core|manycore|"
+    r"asynchronous|digital|analog|analogue|mixed-signal|hybrid|low-power|large-scale)){0,3})"
+    r"\s+(chips?|processors?|hardware|accelerators?|processing\s+units?)(?![\w\-])",
+    re.IGNORECASE,
+)
+_CLASS_CONCEPT: Final = {
+    "chip": "neuromorphic chip",
+    "processor": "neuromorphic processor",
+    "hardware": "neuromorphic hardware",
+    "accelerator": "neuromorphic hardware",
+    "processing unit": "neuromorphic processor",
+}
+
+
+def hardware_classes(document: str, spans: Sequence[Found], lookup: Lookup) -> list[Found]:
+    """Add the class names of neuromorphic hardware that no pattern spells out, where no span
+    overlaps them, linked to the class concept their head names."""
+    result = list(spans)
+    for match in _CLASS_TERM.finditer(document):
+        if overlaps(result, match.start(), match.end()):
+            inside = overlaps(result, match.start(), match.end())
+            if any(f.start < match.start() or match.end() < f.end for f in inside):
+                continue  # part of a longer span
+            if any(f.label is not EntityType.HARDWARE for f in inside):
+                continue
+            result = [f for f in result if f not in inside]
+        head = " ".join(match.group(3).lower().split()).rstrip("s")
+        cid = lookup(_CLASS_CONCEPT.get(head, "neuromorphic hardware"), EntityType.HARDWARE)
+        result.append(Found(match.start(), match.end(), EntityType.HARDWARE, cid, 0.8, RULES_EXTRACTOR))
+    return sorted(result, key=lambda f: f.start)

@@ -68,3 +68,17 @@ def test_new_hardware_names_are_hardware(nlp: Language) -> None:
         title="Analog synapses",
     )
     assert ("FeFETs", "HARDWARE") in found and ("FeFETs", "METHOD") not in found
+
+
+def test_classes_of_neuromorphic_hardware_with_words_inside(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "SNNs run on neuromorphic spiking neuron chips, neuromorphic accelerators and "
+        "spike-based processors, not on neuromorphic systems or a neuromorphic platform.",
+    )
+    hardware = [text for text, label in found if label == "HARDWARE"]
+    assert hardware == [
+        "neuromorphic spiking neuron chips",
+        "neuromorphic accelerators",
+        "spike-based processors",
+    ]
