@@ -14,11 +14,8 @@ Every new concept has ``in_vocabulary`` false. Pure functions over ``Found`` spa
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Collection
-from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Final
 
 from kg.coordination import coordinated_names
@@ -34,6 +31,14 @@ from kg.found import (
 )
 from kg.hardware_rules import described_as_hardware, is_hardware_noun, names_hardware
 from kg.models import Concept, ConceptId, EntityType
+from kg.name_shape import (
+    NOT_NAMES,
+    english_words,
+    is_coined_word,
+    is_name,
+    is_standalone_name,
+    standalone_names,
+)
 from kg.surface import has_inner_capital
 
 if TYPE_CHECKING:
@@ -92,15 +97,6 @@ _BRAIN_NETWORK: Final = re.compile(
     re.IGNORECASE,
 )
 _NEURAL: Final = re.compile(r"\b(?:neural|network|learning)\b", re.IGNORECASE)
-#: Acronyms that look like names but are fields, modalities or generic networks (guidelines).
-NOT_NAMES: Final = frozenset(
-    """AI ML DL NN NNs DNN DNNs ANN ANNs RNN RNNs API APIs GPU GPUs CPU CPUs SOTA EEG MEG
-    fMRI MRI BCI BCIs BMI LLM LLMs RGB USA UK EU US IoT NLP CV RL II III IV VI ECoG LFP
-    LFPs iEEG sEEG SEEG EMG ECG EKG NIRS fNIRS CT DTI BOLD PET DOI URL HTML TBD COVID COVID-19
-    SARS-CoV-2 DNA RNA mRNA ATP AGI XAI HCI IQ FPS FLOPs AUC ROC MSE RMSE SNR SoTA ERP ERPs
-    EPSP EPSPs IPSP IPSPs LTP LTD VEP VEPs SSVEP MEP MEPs CSF""".split()
-)
-_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[\-\.][A-Za-z0-9]+)*$")
 _CUE_VERBS: Final = r"(?:propose|introduce|present|develop|design|describe|call|name|term|dub)"
 _PROPOSE: Final = re.compile(
     r"\b(?:[Ww]e|[Tt]his (?:paper|work|study|article))\s+(?:also\s+|further\s+|then\s+|here\s+)?"
@@ -163,91 +159,6 @@ _STOP_SCAN: Final = re.compile(r"[.;:!?]\s")
 _LEAD_WORDS: Final = frozenset(
     {"a", "an", "the", "new", "novel", "here", "our", "also", "simple", "`", "'"}
 )
-
-
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Lower-case English words (SCOWL; package data ``kg/data/english-words.txt.gz``)."""
-    path = resources.files("kg") / "data" / "english-words.txt.gz"
-    text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
-
-
-def is_name(token: str) -> bool:
-    """Whether ``token`` reads as a proper name of a system, not a word or generic acronym.
-
-    Example:
-        >>> [is_name(t) for t in ("LaVCa", "TriAdaptLoRA", "SHD", "GPT-4", "model", "AI", "SNNs")]
-        [True, True, True, True, False, False, False]
-    """
-    if len(token) < 3 or token in NOT_NAMES or not _NAME.match(token):
-        return False
-    parts = re.split(r"[\-.]", token)
-    if len(parts) > 1 and any(p.isalpha() and p.islower() and len(p) >= 3 for p in parts):
-        return False  # "EEG-based", "human-AI": a word joined to a name, not a name
-    letters = [c for c in token if c.isalpha()]
-    if re.fullmatch(r"[A-Z]{2,}s", token):
-        return False  # a plural acronym is a common noun ("CNNs")
-    capitals = sum(c.isupper() for c in letters)
-    has_digit = any(c.isdigit() for c in token)
-    if has_inner_capital(token):
-        return True
-    if capitals == len(letters) and len(letters) >= 2:
-        return True
-    return has_digit and capitals >= 1
-
-
-def is_coined_word(token: str) -> bool:
-    """A capitalised word that no English dictionary lists ("Sparsey", "Tryage"): after a
-    naming cue or as a title's lead it is a name.
-
-    Example:
-        >>> [is_coined_word(t) for t in ("Sparsey", "Tryage", "Gorilla", "Network", "sparsey")]
-        [True, True, False, False, False]
-    """
-    return (
-        len(token) >= 4
-        and token[0].isupper()
-        and token[1:].islower()
-        and token.isalpha()
-        and token.lower() not in english_words()
-    )
-
-
-_FREE_NAME: Final = re.compile(
-    r"(?<![\w\-./@])[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+|\.\d+)*(?![\w/@]|-\w|\.\d)"
-)
-# Shapes of gene, protein and chemical names in neuroscience text ("GluN2B", "CaMKII").
-_BIOCHEMICAL: Final = re.compile(
-    r"Glu|GABA|NMDA|AMPA|CaMK|Ca2|Na[Vv]|K[Vv]\d|Cre|mRNA|PSD|Fos|CO2|H2O|O2", re.IGNORECASE
-)
-_BRANDS: Final = frozenset(
-    """DeepMind OpenAI GitHub GitLab YouTube LinkedIn PhD MHz GHz MATLAB PubMed BioRxiv ArXiv
-    TeX LaTeX LeCun JavaScript TypeScript PowerPoint WeChat TikTok McGill MacArthur
-    McDonald""".split()
-)
-
-
-def is_standalone_name(token: str) -> bool:
-    """Whether a token names a system wherever it occurs: CamelCase ("CORnet-S", "DINOv2",
-    "InstructGPT", "IRCoT") or capitals with digits ("VGG-16", "GPT2"); not brands or gene
-    names.
-
-    Example:
-        >>> [is_standalone_name(t) for t in ("ResNet50", "VGG-16", "GluN2B", "GitHub", "Tanh")]
-        [True, True, False, False, False]
-    """
-    if token in _BRANDS or _BIOCHEMICAL.search(token) or not is_name(token):
-        return False
-    parts = token.split("-")
-    if len(parts) > 1 and all(p in NOT_NAMES or p.lower() in english_words() for p in parts):
-        return False  # "Image-fMRI", "Real-Time": words and modalities joined, no name
-    letters = [c for c in token if c.isalpha()]
-    lower = sum(c.islower() for c in letters)
-    upper = len(letters) - lower
-    if any(has_inner_capital(part) for part in token.split("-")):  # not "Real-Time"
-        return (lower >= 2 or upper >= 3 or any(c.isdigit() for c in token)) and len(token) >= 4
-    return any(c.isdigit() for c in token) and upper >= 2 and len(letters) >= 3
 
 
 def _head(text: str) -> str:
@@ -442,9 +353,8 @@ def add_new_names(
         document, spans, lambda item: is_name(item) or is_coined_word(item)
     ).items():
         names.setdefault(name, label)  # "FPMC, GRU4Rec and Caser"
-    for match in _FREE_NAME.finditer(document):
-        if is_standalone_name(match.group()):
-            names.setdefault(match.group(), EntityType.METHOD)
+    for name in standalone_names(document):
+        names.setdefault(name, EntityType.METHOD)
     datasets = [f for f in spans if f.label is EntityType.DATASET]
     refused = {form for short in not_names for form in (short, short.rstrip("s"), short + "s")}
     for name, label in sorted(names.items(), key=lambda item: -len(item[0])):  # longest first
