@@ -48,6 +48,8 @@ def coordinated_names(
             (match.start(1) + item.start(), match.start(1) + item.start() + len(item.group().rstrip(".")))
             for item in re.finditer(_ITEM, match.group(1))
         ]
+        if len(items) == 2 and re.match(r"\s+(?:on|for|with|in|to)\b", document[match.end() :]):
+            continue  # "LeNet on MNIST and BinaryNet on CIFAR-10": two phrases, not a list
         known = {labels[item] for item in items if item in labels}
         if len(known) != 1 or not known <= _LISTED:
             continue

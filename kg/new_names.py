@@ -73,7 +73,8 @@ _NOT_METHOD_HEADS: Final = frozenset(
     hypothesis principle law effect space time period phase state states condition
     conditions group groups system systems recognition classification detection
     segmentation imagery answering translation summarization localization localisation
-    navigation decoding tracking sensor sensors camera cameras survey review""".split()
+    navigation decoding tracking sensor sensors camera cameras survey review identification
+    prediction generation understanding""".split()
 )
 # Learning settings and fields, not methods (guideline 9): "continual learning (CL)".
 _SETTING_OR_FIELD: Final = re.compile(

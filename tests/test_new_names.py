@@ -130,9 +130,17 @@ def test_neuron_models_leave_out_the_head_noun(nlp: Language) -> None:
     )
 
 
+def test_a_task_defined_with_an_acronym_is_no_method(nlp: Language) -> None:
+    found = tags(nlp, "GPT-2 performs a task called Indirect Object Identification (IOI) well.")
+    assert [t for t, _ in found] == ["GPT-2"]
+
+
 def test_names_coordinated_with_known_names_take_their_type(nlp: Language) -> None:
     found = tags(nlp, "It beats offline methods such as BEAR, BRAC, AWR and CQL by far.")
     assert ("BEAR", "METHOD") in found and ("BRAC", "METHOD") in found
+    # Two phrases joined by "and" are no list.
+    found = tags(nlp, "Using LeNet on MNIST and BinaryNet on CIFAR-10 as examples.")
+    assert ("BinaryNet", "DATASET") not in found
     # English words stay out even in a list of datasets.
     found = tags(nlp, "Studies on Amazon, Steam and MovieLens-1M show gains.")
     assert [t for t, _ in found] == ["MovieLens-1M"]
