@@ -261,7 +261,12 @@ def build_nlp(
             f"`{TRAIN_COMMAND}` or use model=False"
         )
     if model is not False and (path / "config.cfg").is_file():
-        nlp.add_pipe("ner", source=_load_model(str(path)), before=COMPONENT)
+        source = _load_model(str(path))
+        # A model trained with static vectors (``kg train --vectors``) reads them from the
+        # vocabulary: the blank pipeline must carry them.
+        if source.vocab.vectors.shape[0]:
+            nlp.vocab.vectors = source.vocab.vectors
+        nlp.add_pipe("ner", source=source, before=COMPONENT)
     return nlp
 
 

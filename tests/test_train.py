@@ -453,9 +453,6 @@ def test_python_m_kg_train_vectors_flag_trains_with_vectors(
     assert spacy.load(out).vocab.vectors.shape == (6, 6)
 
 
-@pytest.mark.xfail(strict=True, raises=(UserWarning, RuntimeError, AssertionError), reason=(
-    "kg.extract.build_nlp sources the ner into a blank vocab, leaving out its vectors: it "
-    "must set nlp.vocab.vectors = source.vocab.vectors (remove this mark once it does)"))
 def test_build_nlp_runs_a_model_trained_with_vectors(tmp_path: Path) -> None:
     corpora, out = tiny_corpora(tmp_path / "corpora"), tmp_path / "model"
     train_model(corpora, out, config=VECTOR_CONFIG, max_epochs=1, vectors=fake_vectors())
