@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import statistics
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -109,12 +108,7 @@ def cross_validate(
         model_dir = work_dir / f"fold-{fold}"
         model_dir.mkdir(parents=True, exist_ok=True)
         trained.nlp.to_disk(model_dir)
-        with warnings.catch_warnings():
-            # build_nlp sources the ner into a vocab without its static vectors (spaCy warns
-            # W113); it reads them from this pipeline's vocab, so they are given back here.
-            warnings.filterwarnings("ignore", message=r"\[W113\]")
-            nlp = build_nlp(gazetteer, model=True, model_dir=model_dir)
-        nlp.vocab.vectors = trained.nlp.vocab.vectors
+        nlp = build_nlp(gazetteer, model=True, model_dir=model_dir)
         corpora: dict[str, Any] = {}
         for name, docs in gold.items():
             part = [d for d in docs if fold_of(d.id, folds) == fold]
