@@ -39,14 +39,8 @@ from kg.found import (
 )
 from kg.hardware_rules import hardware_classes
 from kg.models import Concept, ConceptId, EntityType
-from kg.new_names import (
-    NOT_NAMES,
-    add_new_names,
-    canonical_long_form,
-    is_name,
-    is_standalone_name,
-    long_form_meaning,
-)
+from kg.name_shape import is_name, is_standalone_name
+from kg.new_names import add_new_names, canonical_long_form, long_form_meaning
 from kg.span_rules import (
     extend_names,
     minting,

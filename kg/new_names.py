@@ -31,14 +31,7 @@ from kg.found import (
 )
 from kg.hardware_rules import described_as_hardware, is_hardware_noun, names_hardware
 from kg.models import Concept, ConceptId, EntityType
-from kg.name_shape import (
-    NOT_NAMES,
-    english_words,
-    is_coined_word,
-    is_name,
-    is_standalone_name,
-    standalone_names,
-)
+from kg.name_shape import NOT_NAMES, is_coined_word, is_name, standalone_names
 from kg.surface import has_inner_capital
 
 if TYPE_CHECKING:
@@ -204,7 +197,6 @@ def long_form_meaning(
     it, when it is title case and its head is no measure, task or anatomy word, or when
     its head is a technique word ("dynamic sparse training (DST)").
     """
-    long_text = abbreviation.long
     if abbreviation.short in NOT_NAMES:
         return None
     inner = [

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from kg.document_rules import RULES_EXTRACTOR, Found, is_name, refine
 from kg.disambiguate import keeps_reading
+from kg.document_rules import RULES_EXTRACTOR, Found, is_name, refine
 from kg.extract import build_nlp, extract_mentions
 from kg.gazetteer import load_gazetteer
 from kg.link import link_mentions

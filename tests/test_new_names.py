@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from kg.extract import build_nlp, extract_mentions
 from kg.models import Corpus, Paper, PaperId
-from kg.new_names import english_words, is_coined_word, is_standalone_name
+from kg.name_shape import english_words, is_coined_word, is_standalone_name
 from kg.span_rules import url_ranges
 
 
