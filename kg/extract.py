@@ -262,7 +262,7 @@ def build_nlp(
         )
     if model is not False and (path / "config.cfg").is_file():
         source = _load_model(str(path))
-        # A model trained with static vectors (``python -m kg.train --vectors``) reads them from the
+        # A model trained with static vectors (``kg train --vectors``) reads them from the
         # vocabulary: the blank pipeline must carry them.
         if source.vocab.vectors.shape[0]:
             nlp.vocab.vectors = source.vocab.vectors

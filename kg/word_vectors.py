@@ -1,4 +1,4 @@
-"""Pretrained word vectors for the NER's tok2vec (``python -m kg.train --vectors``).
+"""Pretrained word vectors for the NER's tok2vec (``kg train --vectors``).
 
 The trained NER has no knowledge beyond its ~700 training abstracts. Static word vectors
 give it some: Stanford's GloVe 6B 50d (400,000 lower-cased words, PDDL-1.0), as shipped

@@ -427,7 +427,7 @@ def test_vectors_are_saved_in_the_model_and_load_without_the_package(
     assert record["vectors"]["rows_kept"] == len(expected)
     assert record["vectors"]["origin"] == "test table" and record["vectors"]["key_attr"] == "LOWER"
     assert record["config"]["vectors"] is True
-    assert record["command"].startswith("python -m kg.train ") and "--vectors" in record["command"]
+    assert record["command"].startswith("kg train ") and "--vectors" in record["command"]
 
 
 def test_model_without_vectors_records_none() -> None:
