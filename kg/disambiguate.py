@@ -3,8 +3,9 @@
 Each rule looks at one candidate span and its document and says whether the span keeps
 its reading. The rules cover the collisions seen in neuro-AI abstracts: "PCM" (phase-change
 memory vs pulse-code modulation), "V1"/"V4" (visual areas vs versions), "CA1"/"CA3"
-(hippocampal fields vs other codes), region acronyms outside neuroscience ("DCN"), "transformer" (the architecture vs a power
-transformer), and "cortex" used of a model ("the cortex of the model", "ARM Cortex-M4").
+(hippocampal fields vs other codes), region acronyms outside neuroscience ("DCN"),
+"transformer" (the architecture vs a power transformer), and "cortex" used of a model ("the
+cortex of the model", "ARM Cortex-M4").
 Pure functions on strings.
 """
 

@@ -138,9 +138,13 @@ def _split_region_pairs(document: str, spans: list[Found], lookup: Lookup) -> li
     span a model proposed: both halves must be regions on their own."""
     result = []
     for f in spans:
-        pair = _HYPHEN_PAIR.match(document, f.start, f.end)
+        pair = (
+            _HYPHEN_PAIR.match(document, f.start, f.end)
+            if f.label is EntityType.BRAIN_REGION
+            else None
+        )
         left = lookup(pair.group(1), f.label) if pair else None
-        if f.label is not EntityType.BRAIN_REGION or pair is None or left is None:
+        if pair is None or left is None:
             result.append(f)
             continue
         words = list(re.finditer(r"[A-Za-z][\w\-]*", document[pair.end() : f.end]))
@@ -260,14 +264,7 @@ def _apply_definitions(
                     break
         if meaning is None:
             meaning = _interrupted_name(document, abbreviation, lookup)
-            if meaning is not None and not overlaps(
-                spans, abbreviation.long_start, abbreviation.long_end
-            ):
-                spans.append(
-                    Found(abbreviation.long_start, abbreviation.long_end, *meaning, RULES_EXTRACTOR)
-                )
-        if meaning is None:
-            meaning = _spelled_like_its_reading(abbreviation, spans)
+            meaning = meaning or _spelled_like_its_reading(abbreviation, spans)
             if meaning is not None and not overlaps(
                 spans, abbreviation.long_start, abbreviation.long_end
             ):
@@ -296,13 +293,16 @@ def _apply_definitions(
     return spans
 
 
+_WORD_AFTER_PAREN: Final = re.compile(r"\)\s+([A-Za-z][\w\-]*)")
+
+
 def _interrupted_name(
     document: str, abbreviation: Abbreviation, lookup: Lookup
 ) -> tuple[EntityType, ConceptId | None, float] | None:
     """The concept of a known name that the definition interrupts: "temporal-difference (TD)
     learning" is temporal-difference learning, and "temporal-difference" and "TD" are its
     mentions (the annotators' split, like "hyper-dimensional (HD) computing")."""
-    after = re.match(r"\)\s+([A-Za-z][\w\-]*)", document[abbreviation.short_end : abbreviation.short_end + 40])
+    after = _WORD_AFTER_PAREN.match(document, abbreviation.short_end)
     if after is None:
         return None
     word = after.group(1)

@@ -66,11 +66,9 @@ def described_as_hardware(document: str, name: str) -> bool:
     ("<name>, a low-power spiking processor"), or when the name modifies a hardware noun
     ("HICANN chips", "the Darwin NPU").
     """
-    title_end = document.find("\n\n")
     for match in re.finditer(rf"(?<![\w\-]){re.escape(name)}(?![\w\-])", document):
         after = document[match.end() : match.end() + 120]
-        in_title = title_end < 0 or match.start() < title_end
-        if in_title and match.start() == 0 and _TITLE_DESCRIPTION.match(after):
+        if match.start() == 0 and _TITLE_DESCRIPTION.match(after):  # the title's lead
             return True
         if _APPOSITIVE.match(after):
             return True
@@ -100,18 +98,20 @@ _CLASS_CONCEPT: Final = {
 
 
 def hardware_classes(document: str, spans: Sequence[Found], lookup: Lookup) -> list[Found]:
-    """Add the class names of neuromorphic hardware that no pattern spells out, where no span
-    overlaps them, linked to the class concept their head names."""
+    """Add the class names of neuromorphic hardware that no pattern spells out, linked to the
+    class concept their head names; they replace the hardware spans inside them, never a
+    longer span or one of another type."""
     result = list(spans)
     for match in _CLASS_TERM.finditer(document):
-        if overlaps(result, match.start(), match.end()):
-            inside = overlaps(result, match.start(), match.end())
-            if any(f.start < match.start() or match.end() < f.end for f in inside):
-                continue  # part of a longer span
-            if any(f.label is not EntityType.HARDWARE for f in inside):
-                continue
-            result = [f for f in result if f not in inside]
+        inside = overlaps(result, match.start(), match.end())
+        if any(f.start < match.start() or match.end() < f.end for f in inside):
+            continue  # part of a longer span
+        if any(f.label is not EntityType.HARDWARE for f in inside):
+            continue
+        result = [f for f in result if f not in inside]
         head = " ".join(match.group(3).lower().split()).rstrip("s")
         cid = lookup(_CLASS_CONCEPT.get(head, "neuromorphic hardware"), EntityType.HARDWARE)
-        result.append(Found(match.start(), match.end(), EntityType.HARDWARE, cid, 0.8, RULES_EXTRACTOR))
+        result.append(
+            Found(match.start(), match.end(), EntityType.HARDWARE, cid, 0.8, RULES_EXTRACTOR)
+        )
     return sorted(result, key=lambda f: f.start)

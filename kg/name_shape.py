@@ -113,5 +113,6 @@ def is_standalone_name(token: str) -> bool:
 
 
 def standalone_names(document: str) -> list[str]:
-    """Every token of ``document`` that names a system wherever it occurs (``is_standalone_name``)."""
+    """The tokens of ``document`` that name a system wherever they occur (``is_standalone_name``).
+    """
     return [m.group() for m in _FREE_NAME.finditer(document) if is_standalone_name(m.group())]

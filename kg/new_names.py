@@ -342,9 +342,7 @@ def add_new_names(
                 is_name(item) or is_coined_word(item) or " " in item
             ):
                 names.setdefault(item, EntityType.DATASET)
-    for name, label in coordinated_names(
-        document, spans, lambda item: is_name(item) or is_coined_word(item)
-    ).items():
+    for name, label in coordinated_names(document, spans).items():
         names.setdefault(name, label)  # "FPMC, GRU4Rec and Caser"
     for name in standalone_names(document):
         names.setdefault(name, EntityType.METHOD)
@@ -359,9 +357,9 @@ def add_new_names(
         label = _retype(document, name, label, datasets, lookup)
         cid = mint(name, label, minted)
         for start, end in occurrences(document, name):
-            inside = overlaps(spans, start, end)
             if document[start:end] != name:
                 continue
+            inside = overlaps(spans, start, end)
             if inside and not (
                 # The title's own name holds the names it is built from ("SINDy-RL:",
                 # "Grad DFT:"); other cues never override what is already there.

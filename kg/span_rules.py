@@ -261,7 +261,8 @@ def title_modified_names(
                 continue
             result = [f for f in result if f not in inside]
             score = min(f.score for f in inside)
-            result.append(Found(match.start(), match.end(), EntityType.METHOD, cid, score, inside[0].extractor))
+            start, end, extractor = match.start(), match.end(), inside[0].extractor
+            result.append(Found(start, end, EntityType.METHOD, cid, score, extractor))
     return sorted(result, key=lambda f: f.start)
 
 
