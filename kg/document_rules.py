@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Final
 
-from kg.abbreviations import Abbreviation, find_abbreviations
+from kg.abbreviations import Abbreviation, find_abbreviations, is_short_form
 from kg.disambiguate import keeps_reading
 from kg.found import (
     FENCE_EXTRACTOR,
@@ -90,6 +90,10 @@ def refine(
     spans = trim_descriptors(document, extend_names(document, spans, lookup, new_concept), lookup)
     spans = title_modified_names(document, spans, new_concept)
     abbreviations = find_abbreviations(document)
+    abbreviations = sorted(
+        abbreviations + _atlas_abbreviations(document, spans, abbreviations),
+        key=lambda a: a.short_start,
+    )
     spans = _apply_definitions(document, spans, abbreviations, lookup, minted)
     fences = [Found(s, e, EntityType.METHOD, None, 0.0, FENCE_EXTRACTOR) for s, e in blocked]
     not_names = {a.short for a in abbreviations if _defined_as_nothing(a, spans)}
@@ -97,6 +101,42 @@ def refine(
     spans = [f for f in spans if f.extractor != FENCE_EXTRACTOR]
     spans = outside_urls(document, spans)
     return sorted(spans, key=lambda f: f.start), list(minted.values())
+
+
+# An atlas abbreviation in parentheses right after a region: "(Me5)", "(ICX)", "(A10)".
+_ATLAS_SHORT_FORM: Final = re.compile(r"\s?\(([A-Za-z][A-Za-z0-9]{1,5})\)")
+
+
+def _atlas_abbreviations(
+    document: str, spans: Sequence[Found], found: Sequence[Abbreviation]
+) -> list[Abbreviation]:
+    """Short forms that neuroanatomy takes from atlases rather than from the letters of the
+    name, so Schwartz and Hearst find no pair: "mesencephalic trigeminal nucleus (Me5)",
+    "external nucleus of the inferior colliculus (ICX)", "ventral tegmental area (A10)".
+    The parentheses must follow a region directly and start with an initial of its words;
+    "hippocampus (Exp)" defines nothing."""
+    defined = {a.short_start for a in found}
+    result = []
+    for region in spans:
+        if region.label is not EntityType.BRAIN_REGION:
+            continue
+        match = _ATLAS_SHORT_FORM.match(document, region.end)
+        if match is None or match.start(1) in defined or not is_short_form(match.group(1)):
+            continue
+        long_text = document[region.start : region.end]
+        initials = {word[0].lower() for word in re.findall(r"[A-Za-z]+", long_text)}
+        if match.group(1)[0].lower() in initials:
+            result.append(
+                Abbreviation(
+                    short=match.group(1),
+                    long=long_text,
+                    short_start=match.start(1),
+                    short_end=match.end(1),
+                    long_start=region.start,
+                    long_end=region.end,
+                )
+            )
+    return result
 
 
 def _defined_as_nothing(abbreviation: Abbreviation, spans: Sequence[Found]) -> bool:

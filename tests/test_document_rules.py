@@ -51,6 +51,44 @@ def test_unknown_short_form_of_a_known_region_is_linked(nlp: Language) -> None:
     ] * 2
 
 
+@pytest.mark.parametrize(
+    ("text", "short", "concept"),
+    [
+        # Atlas abbreviations do not spell their name's letters in order, so Schwartz and
+        # Hearst find no pair; the parentheses right after a region still define it.
+        (
+            "In the owl, the external nucleus of inferior colliculus (ICX) holds a map. "
+            "Injections in the ICX labelled cells.",
+            "ICX",
+            "brain-region/external-nucleus-of-inferior-colliculus",
+        ),
+        (
+            "Cells of the mesencephalic trigeminal nucleus (Me5) were labelled. Me5 projects.",
+            "Me5",
+            "brain-region/mesencephalic-nucleus-of-trigeminal-nerve",
+        ),
+    ],
+)
+def test_an_atlas_abbreviation_after_a_region_is_defined_by_it(
+    nlp: Language, text: str, short: str, concept: str
+) -> None:
+    found = [t for t in tags(nlp, text) if t[0] == short]
+    assert found == [(short, "BRAIN_REGION", concept)] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No initial of the region's words: the parentheses hold something else.
+        "Recordings in the hippocampus (Exp) were stable. Exp 2 repeated them.",
+        # Not an abbreviation's shape.
+        "Recordings in the hippocampus (rats) were stable. rats were trained.",
+    ],
+)
+def test_parentheses_after_a_region_that_define_nothing(nlp: Language, text: str) -> None:
+    assert [t for t in tags(nlp, text) if t[2] is None or "hippocampus" not in t[2]] == []
+
+
 def test_a_definition_as_something_else_removes_the_dictionary_reading(nlp: Language) -> None:
     text = "Signals were sampled by pulse-code modulation (PCM). PCM streams were stored."
     assert tags(nlp, text) == []
