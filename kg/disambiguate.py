@@ -58,6 +58,13 @@ _CORTEX_AFTER: Final = re.compile(
     r"(?:model|network|agent|system|robot|architecture|simulation|simulator|chip|processor)",
     re.IGNORECASE,
 )
+# A named fibre bundle after a region word: "central tegmental tract", "superior cerebellar
+# peduncle", "hippocampal commissure" (guideline 19: fibre bundles are no regions).
+_BUNDLE_AFTER: Final = re.compile(
+    r"^\s+(?:tracts?|commissures?|fasciculus|fasciculi|lemniscus|peduncles?|capsule|nerves?|"
+    r"radiations?)\b",
+    re.IGNORECASE,
+)
 _CORTEX_BEFORE: Final = re.compile(
     r"(?:artificial|synthetic|silicon|digital|model|model's|network's|robot's|ARM|Arm)\s+$"
 )
@@ -87,6 +94,8 @@ def keeps_reading(document: str, start: int, end: int, label: EntityType) -> boo
 
 
 def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
+    if _BUNDLE_AFTER.match(after):
+        return False
     if _VISUAL_CODE.match(text):
         if _VERSION_BEFORE.search(before) or after.startswith((".", "-")) and after[1:2].isdigit():
             return False  # "version V2", "V1.5"

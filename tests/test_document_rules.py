@@ -215,6 +215,10 @@ def test_is_name() -> None:
         ("We monitor transformer windings with a network.", "transformer", False),
         ("Spikes in the mouse cortex are sparse.", "cortex", True),
         ("The cortex of the model learns features.", "cortex", False),
+        # Named fibre bundles are no regions (guideline 19); the adjectives alone are.
+        ("Axons run in the central tegmental tract.", "tegmental", False),
+        ("Fibres cross in the hippocampal commissure.", "hippocampal", False),
+        ("Tectal neurons respond to looming stimuli.", "Tectal", True),
         ("It runs on an Arm Cortex-M4 core.", "Cortex", False),
         ("Audio is encoded as PCM samples.", "PCM", False),
         ("PCM devices store weights.", "PCM", True),
@@ -359,3 +363,13 @@ def test_it_and_mt_are_areas_beside_other_visual_areas(nlp: Language) -> None:
     found = tags(nlp, "Responses in V1, V4 and IT differ from MT.")
     assert [t[0] for t in found] == ["V1", "V4", "IT", "MT"]
     assert tags(nlp, "IT departments use MT systems.") == []
+
+
+def test_adjective_forms_of_regions_link_to_their_structure(nlp: Language) -> None:
+    # Guideline 18: the adjective is the region, the cell noun is not marked.
+    found = tags(nlp, "Tectal, rubral and pontine neurons were labelled in the rat.")
+    assert found == [
+        ("Tectal", "BRAIN_REGION", "brain-region/midbrain-tectum"),
+        ("rubral", "BRAIN_REGION", "brain-region/red-nucleus"),
+        ("pontine", "BRAIN_REGION", "brain-region/pons"),
+    ]
