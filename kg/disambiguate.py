@@ -18,6 +18,7 @@ from kg.models import EntityType
 
 _VISUAL_CODE: Final = re.compile(r"^(?:V[1-8][a-z]?|MT|MST|IT)s?$")
 _HIPPOCAMPAL_CODE: Final = re.compile(r"^CA[1-4]$")
+_MOTOR_SENSORY_CODE: Final = re.compile(r"^[MSA][12]$")
 _REGION_ACRONYM: Final = re.compile(r"^[A-Z]{2,5}s?$")
 _NEURO_CONTEXT: Final = re.compile(
     r"cortex|cortical|visual|neuron|brain|retin|monkey|macaque|primate|\bmice\b|\bmouse\b|"
@@ -99,6 +100,10 @@ def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
     if _VISUAL_CODE.match(text):
         if _VERSION_BEFORE.search(before) or after.startswith((".", "-")) and after[1:2].isdigit():
             return False  # "version V2", "V1.5"
+        return bool(_NEURO_CONTEXT.search(document))
+    if _MOTOR_SENSORY_CODE.match(text):
+        if re.search(r"\bApple\s+$", before):
+            return False  # "Apple M1": a processor
         return bool(_NEURO_CONTEXT.search(document))
     if _HIPPOCAMPAL_CODE.match(text):
         return bool(_HIPPOCAMPAL_CONTEXT.search(document))

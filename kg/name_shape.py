@@ -86,7 +86,8 @@ _BIOCHEMICAL: Final = re.compile(
 _BRANDS: Final = frozenset(
     """DeepMind OpenAI GitHub GitLab YouTube LinkedIn PhD MHz GHz MATLAB PubMed BioRxiv ArXiv
     TeX LaTeX LeCun JavaScript TypeScript PowerPoint WeChat TikTok McGill MacArthur
-    McDonald""".split()
+    McDonald BrainChip SynSense iniVation GrAI SambaNova GlobalFoundries MathWorks HuggingFace
+    OpenReview""".split()
 )
 
 

@@ -378,6 +378,10 @@ def add_new_names(
     return list(spans)
 
 
+# A version after a name: "TPUv3", "Loihi3", "SpiNNaker-3".
+_VERSION_SUFFIX: Final = re.compile(r"[\-]?v?\d+(?:\.\d+)?[a-z]?$")
+
+
 def _retype(
     document: str, name: str, label: EntityType, datasets: list[Found], lookup: Lookup
 ) -> EntityType:
@@ -388,6 +392,9 @@ def _retype(
         return label
     if described_as_hardware(document, name):
         return EntityType.HARDWARE  # "Darwin: A neuromorphic hardware co-processor"
+    stem = _VERSION_SUFFIX.sub("", name)
+    if stem != name and len(stem) >= 2 and lookup(stem, EntityType.HARDWARE):
+        return EntityType.HARDWARE  # "TPUv3": a version of a known device
     for _, end in occurrences(document, name):
         if _DATASET_AFTER.match(document, end):
             return EntityType.DATASET  # "MLPerf Tiny, the first ... benchmark suite"

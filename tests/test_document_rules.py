@@ -225,6 +225,9 @@ def test_is_name() -> None:
         # A region's acronym needs a neuroscience context.
         ("Models such as DeepFM and DCN learn feature crosses for CTR.", "DCN", False),
         ("Neurons of the DCN project to the thalamus.", "DCN", True),
+        ("We benchmark on an Apple M1 CPU with spiking neurons.", "M1", False),
+        ("The model runs on a laptop M1 chip.", "M1", False),
+        ("Neurons in M1 encode reach direction.", "M1", True),
     ],
 )
 def test_context_rules(text: str, surface: str, kept: bool) -> None:
@@ -373,3 +376,9 @@ def test_adjective_forms_of_regions_link_to_their_structure(nlp: Language) -> No
         ("rubral", "BRAIN_REGION", "brain-region/red-nucleus"),
         ("pontine", "BRAIN_REGION", "brain-region/pons"),
     ]
+
+
+def test_makers_are_no_names_and_a_versioned_device_is_hardware(nlp: Language) -> None:
+    found = tags(nlp, "The Speck chip from SynSense and a TPUv3 pod from Google were compared.")
+    assert ("SynSense", "METHOD", "method/synsense") not in found
+    assert [t[:2] for t in found if t[0] == "TPUv3"] == [("TPUv3", "HARDWARE")]
