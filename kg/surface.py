@@ -113,8 +113,9 @@ def pluralise(text: str, attr: MatchAttr) -> str | None:
     """The plural of a pattern by inflecting its last word, or None if it has none.
 
     Only regular nouns and acronyms are inflected: "spiking neural network" ->
-    "spiking neural networks", "SNN" -> "SNNs". Words ending in a digit, an "s", or
-    with inner capitals (product names such as "SpiNNaker") keep their form.
+    "spiking neural networks", "Gaussian process" -> "Gaussian processes", "neural ODE"
+    -> "neural ODEs", "SNN" -> "SNNs". Words ending in a digit, a single "s", or with
+    inner capitals (product names such as "SpiNNaker") keep their form.
     """
     head, _, last = text.rpartition(" ")
     if attr == ORTH:
@@ -123,10 +124,12 @@ def pluralise(text: str, attr: MatchAttr) -> str | None:
         return text + "s"
     # Title case ("Graph Convolutional Network") is inflected like lower case; the
     # pattern matches case-insensitively anyway.
+    if head and is_acronym(last) and last[-1].isalpha() and len(last) >= 2:
+        return f"{text}s"  # "neural ODE" -> "neural ODEs"
     if not _ALPHA_WORD.match(last) or len(last) < 3 or not last[1:].islower():
         return None
-    if last.endswith("s") or last.lower() in _UNINFLECTED:
-        return None
+    if (last.endswith("s") and not last.endswith("ss")) or last.lower() in _UNINFLECTED:
+        return None  # "nucleus", "analysis"; but "process" -> "processes"
     return f"{head} {plural_of(last.lower())}".strip()
 
 

@@ -11,6 +11,7 @@ import pytest
 from kg.errors import ExtractionError
 from kg.gazetteer import load_gazetteer, parse_gazetteer, read_gazetteer
 from kg.models import EntityType
+from kg.surface import pluralise
 
 HEADER = {"kind": "header", "format": "neurokg-gazetteer", "format_version": 1}
 CONCEPT = {
@@ -109,3 +110,21 @@ def test_hyphenated_forms_compare_equal_to_their_pattern() -> None:
     assert gazetteer.score("hardware/brainscales-2", "Brainscales 2") == 0.9
     assert gazetteer.lookup("BSS\u20132", EntityType.HARDWARE) == "hardware/brainscales-2"
     assert gazetteer.lookup("bss-2", EntityType.HARDWARE) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "attr", "plural"),
+    [
+        ("spiking neural network", "LOWER", "spiking neural networks"),
+        ("Gaussian process", "LOWER", "Gaussian processes"),  # "-ss" takes "-es"
+        ("neural ODE", "LOWER", "neural ODEs"),  # a final acronym takes "s"
+        ("SNN", "ORTH", "SNNs"),
+        ("hippocampus", "LOWER", None),
+        ("principal component analysis", "LOWER", None),
+        ("SpiNNaker", "LOWER", None),
+    ],
+)
+def test_patterns_are_inflected_by_their_last_word(
+    pattern: str, attr: str, plural: str | None
+) -> None:
+    assert pluralise(pattern, attr) == plural
