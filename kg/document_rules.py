@@ -156,10 +156,14 @@ _POSITION: Final = (
     r"(?:anterior|posterior|dorsal|ventral|medial|lateral|rostral|caudal|superior|inferior|"
     r"central|intermediate|lateral|medial))"
 )
+# Whole words only ("paracentral V1" is not "central V1"); "part/division of" needs a
+# position ("dorsal part of the caudate"), a bare "part of the caudate" names no region.
 _BEFORE_REGION: Final = re.compile(
-    rf"(?:{_POSITION}[\s\-]+)*{_POSITION}\s+$"
+    rf"(?<![A-Za-z\-])(?:(?:{_POSITION}[\s\-]+)*{_POSITION}\s+$"
     rf"|(?:(?:{_POSITION}|deep|basilar|accessory)\s+)*"
-    r"(?:nucleus|nuclei|division|part|core|shell|subdivision)\s+of\s+(?:the\s+)?$",
+    r"(?:nucleus|nuclei|core|shell)\s+of\s+(?:the\s+)?$"
+    rf"|(?:(?:{_POSITION}|deep|basilar|accessory)\s+)+"
+    r"(?:division|part|subdivision)\s+of\s+(?:the\s+)?$)",
     re.IGNORECASE,
 )
 _AFTER_REGION: Final = re.compile(r"^\s+(?:complex|nucleus|nuclei)\b", re.IGNORECASE)

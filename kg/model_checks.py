@@ -63,6 +63,7 @@ _FIBRE_HEADS: Final = frozenset(
     peduncles funiculus bundle bundles callosum chiasm chiasma nerve nerves lemniscus
     fimbria radiation radiations fiber fibers fibre fibres root roots""".split()
 )
+_NUCLEUS_HEADS: Final = frozenset({"nucleus", "nuclei", "area", "region", "zone", "part"})
 _SPECIES_WORDS: Final = frozenset(
     """rat rats mouse mice monkey monkeys macaque macaques cat cats human humans bird birds
     ferret ferrets rabbit rabbits primate primates species animal animals""".split()
@@ -130,8 +131,11 @@ def plausible(text: str, label: EntityType, gazetteer: Gazetteer) -> bool:
     if label is EntityType.BRAIN_REGION:
         if key in _NOT_REGIONS or any(gazetteer.lookup(text, other) for other in _OTHER_TYPES):
             return False
-        if key.split()[-1] in _FIBRE_HEADS:
-            return False  # guideline 19: fibre bundles, nerves and roots are no regions
+        head = key.split(" of ")[0].split()[-1] if " of " in key else key.split()[-1]
+        if head in _FIBRE_HEADS or (head not in _NUCLEUS_HEADS and key.split()[-1] in _FIBRE_HEADS):
+            # guideline 19: fibre bundles, nerves and roots are no regions; "nucleus of the
+            # optic tract" is a nucleus
+            return False
         return _anatomical(key, text.split(), words.get(label, empty))
     return True
 

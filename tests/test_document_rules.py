@@ -271,6 +271,20 @@ def test_region_spans_grow_over_position_words(nlp: Language) -> None:
     assert all(t[2] is not None for t in found)
 
 
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("Cells in the dorsal part of the caudate nucleus fired.", "dorsal part of the caudate nucleus"),
+        ("Cells in part of the caudate nucleus fired.", "caudate nucleus"),
+        ("Neurons in paracentral V1 were recorded.", "V1"),
+    ],
+)
+def test_region_spans_grow_over_whole_position_words_only(
+    nlp: Language, text: str, region: str
+) -> None:
+    assert [t[0] for t in tags(nlp, text) if t[1] == "BRAIN_REGION"] == [region]
+
+
 # -- refine on its own: no overlaps, offsets kept ------------------------------------------
 
 

@@ -66,6 +66,9 @@ GAZETTEER = Gazetteer.from_entries(
         ("nucleus X of Brown Norwegian rats", False),  # runs past the name into the species
         ("corpus callosum", False),  # guideline 19: fibre bundles
         ("lateral olfactory tract", False),
+        # A nucleus named after a bundle is a region: its head is "nucleus", not "nerve".
+        ("nucleus of the ventral optic tract", True),
+        ("fibres of the optic tract", False),
     ],
 )
 def test_model_regions_must_read_as_anatomy(text: str, expected: bool) -> None:
