@@ -163,7 +163,7 @@ _BEFORE_REGION: Final = re.compile(
     rf"|(?:(?:{_POSITION}|deep|basilar|accessory)\s+)*"
     r"(?:nucleus|nuclei|core|shell)\s+of\s+(?:the\s+)?$"
     rf"|(?:(?:{_POSITION}|deep|basilar|accessory)\s+)+"
-    r"(?:division|part|subdivision)\s+of\s+(?:the\s+)?$)",
+    r"(?:division|part|subdivision|region|portion|zone|segment|sector)\s+of\s+(?:the\s+)?$)",
     re.IGNORECASE,
 )
 _AFTER_REGION: Final = re.compile(r"^\s+(?:complex|nucleus|nuclei)\b", re.IGNORECASE)

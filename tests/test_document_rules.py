@@ -276,6 +276,7 @@ def test_region_spans_grow_over_position_words(nlp: Language) -> None:
     [
         ("Cells in the dorsal part of the caudate nucleus fired.", "dorsal part of the caudate nucleus"),
         ("Cells in part of the caudate nucleus fired.", "caudate nucleus"),
+        ("Cells in the caudoventral region of the red nucleus.", "caudoventral region of the red nucleus"),
         ("Neurons in paracentral V1 were recorded.", "V1"),
     ],
 )
