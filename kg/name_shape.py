@@ -16,13 +16,14 @@ from typing import Final
 
 from kg.surface import has_inner_capital
 
-# Acronyms that are fields, modalities, units or generic model classes, never a paper's name.
+# Acronyms that are fields, modalities (and recording probes), units or generic model classes,
+# never a paper's name.
 NOT_NAMES: Final = frozenset(
     """AI ML DL NN NNs DNN DNNs ANN ANNs RNN RNNs API APIs GPU GPUs CPU CPUs SOTA EEG MEG
     fMRI MRI BCI BCIs BMI LLM LLMs RGB USA UK EU US IoT NLP CV RL II III IV VI ECoG LFP
     LFPs iEEG sEEG SEEG EMG ECG EKG NIRS fNIRS CT DTI BOLD PET DOI URL HTML TBD COVID COVID-19
     SARS-CoV-2 DNA RNA mRNA ATP AGI XAI HCI IQ FPS FLOPs AUC ROC MSE RMSE SNR SoTA ERP ERPs
-    EPSP EPSPs IPSP IPSPs LTP LTD VEP VEPs SSVEP MEP MEPs CSF""".split()
+    EPSP EPSPs IPSP IPSPs LTP LTD VEP VEPs SSVEP MEP MEPs CSF Neuropixels""".split()
 )
 _NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[\-\.][A-Za-z0-9]+)*$")
 

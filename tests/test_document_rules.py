@@ -397,3 +397,9 @@ def test_makers_are_no_names_and_a_versioned_device_is_hardware(nlp: Language) -
     found = tags(nlp, "The Speck chip from SynSense and a TPUv3 pod from Google were compared.")
     assert ("SynSense", "METHOD", "method/synsense") not in found
     assert [t[:2] for t in found if t[0] == "TPUv3"] == [("TPUv3", "HARDWARE")]
+
+
+def test_recording_probes_are_no_datasets_beside_one(nlp: Language) -> None:
+    # Guideline 15: recording modalities are no entities, even in a list beside a dataset.
+    found = tags(nlp, "Recordings from the IBL Brain-wide Map and Neuropixels probes are analysed.")
+    assert [t[:2] for t in found] == [("IBL Brain-wide Map", "DATASET")]
