@@ -15,6 +15,7 @@ import re
 from typing import Final
 
 from kg.models import EntityType
+from kg.name_shape import HARDWARE_MAKERS
 
 _VISUAL_CODE: Final = re.compile(r"^(?:V[1-8][a-z]?|MT|MST|IT)s?$")
 _HIPPOCAMPAL_CODE: Final = re.compile(r"^CA[1-4]$")
@@ -59,13 +60,18 @@ _CORTEX_AFTER: Final = re.compile(
     r"(?:model|network|agent|system|robot|architecture|simulation|simulator|chip|processor)",
     re.IGNORECASE,
 )
-# A named fibre bundle after a region word: "central tegmental tract", "superior cerebellar
-# peduncle", "hippocampal commissure" (guideline 19: fibre bundles are no regions).
-_BUNDLE_AFTER: Final = re.compile(
-    r"^\s+(?:tracts?|commissures?|fasciculus|fasciculi|lemniscus|peduncles?|capsule|nerves?|"
-    r"radiations?)\b",
-    re.IGNORECASE,
+#: Head nouns of named fibre bundles (guideline 19: fibre bundles are no regions).
+BUNDLE_NAMES: Final = frozenset(
+    """tract tracts commissure commissures fasciculus fasciculi lemniscus peduncle peduncles
+    capsule nerve nerves radiation radiations""".split()
 )
+# A named bundle after a region word: "central tegmental tract", "superior cerebellar
+# peduncle", "hippocampal commissure".
+_BUNDLE_AFTER: Final = re.compile(
+    rf"^\s+(?:{'|'.join(sorted(BUNDLE_NAMES, key=len, reverse=True))})\b", re.IGNORECASE
+)
+# A maker before a code: "Apple M1" is a processor, not the motor cortex.
+_MAKER_BEFORE: Final = re.compile(rf"\b(?:{'|'.join(sorted(HARDWARE_MAKERS))})\s+$")
 _CORTEX_BEFORE: Final = re.compile(
     r"(?:artificial|synthetic|silicon|digital|model|model's|network's|robot's|ARM|Arm)\s+$"
 )
@@ -102,8 +108,8 @@ def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
             return False  # "version V2", "V1.5"
         return bool(_NEURO_CONTEXT.search(document))
     if _MOTOR_SENSORY_CODE.match(text):
-        if re.search(r"\bApple\s+$", before):
-            return False  # "Apple M1": a processor
+        if _MAKER_BEFORE.search(before):
+            return False
         return bool(_NEURO_CONTEXT.search(document))
     if _HIPPOCAMPAL_CODE.match(text):
         return bool(_HIPPOCAMPAL_CONTEXT.search(document))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from kg.corpora import is_project_method
+from kg.disambiguate import BUNDLE_NAMES
 from kg.document_rules import AREA_CODE, Found
 from kg.gazetteer import Gazetteer
 from kg.models import EntityType
@@ -58,10 +59,9 @@ def refines_regions(
 _NOT_REGIONS: Final = frozenset(
     {"brain", "brains", "nervous system", "cortical neurons", "spinal cord"}
 )
-_FIBRE_HEADS: Final = frozenset(
-    """tract tracts commissure commissures fasciculus fasciculi fornix capsule peduncle
-    peduncles funiculus bundle bundles callosum chiasm chiasma nerve nerves lemniscus
-    fimbria radiation radiations fiber fibers fibre fibres root roots""".split()
+_FIBRE_HEADS: Final = BUNDLE_NAMES | frozenset(
+    """fornix funiculus bundle bundles callosum chiasm chiasma fimbria fiber fibers fibre
+    fibres root roots""".split()
 )
 _NUCLEUS_HEADS: Final = frozenset({"nucleus", "nuclei", "area", "region", "zone", "part"})
 _SPECIES_WORDS: Final = frozenset(
@@ -131,10 +131,10 @@ def plausible(text: str, label: EntityType, gazetteer: Gazetteer) -> bool:
     if label is EntityType.BRAIN_REGION:
         if key in _NOT_REGIONS or any(gazetteer.lookup(text, other) for other in _OTHER_TYPES):
             return False
-        head = key.split(" of ")[0].split()[-1] if " of " in key else key.split()[-1]
-        if head in _FIBRE_HEADS or (head not in _NUCLEUS_HEADS and key.split()[-1] in _FIBRE_HEADS):
-            # guideline 19: fibre bundles, nerves and roots are no regions; "nucleus of the
-            # optic tract" is a nucleus
+        # Guideline 19: fibre bundles, nerves and roots are no regions; the head before "of"
+        # decides ("nucleus of the optic tract" is a nucleus, "fibres of the fornix" no region).
+        head, last = key.split(" of ")[0].split()[-1], key.split()[-1]
+        if head in _FIBRE_HEADS or (head not in _NUCLEUS_HEADS and last in _FIBRE_HEADS):
             return False
         return _anatomical(key, text.split(), words.get(label, empty))
     return True

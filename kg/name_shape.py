@@ -84,11 +84,16 @@ _FREE_NAME: Final = re.compile(
 _BIOCHEMICAL: Final = re.compile(
     r"Glu|GABA|NMDA|AMPA|CaMK|Ca2|Na[Vv]|K[Vv]\d|Cre|mRNA|PSD|Fos|CO2|H2O|O2", re.IGNORECASE
 )
-_BRANDS: Final = frozenset(
+#: Makers of computing hardware: no system's name themselves, they lead a product's name
+#: ("NVIDIA Titan Xp", "Apple M1").
+HARDWARE_MAKERS: Final = frozenset(
+    """NVIDIA Nvidia Intel AMD Xilinx Altera IBM Qualcomm BrainChip SynSense iniVation GrAI
+    SambaNova GlobalFoundries Samsung Apple Arm ARM Google Lattice Microchip""".split()
+)
+_BRANDS: Final = HARDWARE_MAKERS | frozenset(
     """DeepMind OpenAI GitHub GitLab YouTube LinkedIn PhD MHz GHz MATLAB PubMed BioRxiv ArXiv
     TeX LaTeX LeCun JavaScript TypeScript PowerPoint WeChat TikTok McGill MacArthur
-    McDonald BrainChip SynSense iniVation GrAI SambaNova GlobalFoundries MathWorks HuggingFace
-    OpenReview""".split()
+    McDonald MathWorks HuggingFace OpenReview""".split()
 )
 
 

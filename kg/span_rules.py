@@ -22,6 +22,7 @@ from typing import Final
 
 from kg.found import Found, Lookup, mint
 from kg.models import Concept, ConceptId, EntityType
+from kg.name_shape import HARDWARE_MAKERS
 
 _URL: Final = re.compile(
     r"(?:https?://|www\.)[^\s<>\"]+"
@@ -103,10 +104,10 @@ def extend_names(
     return [_with_vendor(document, f, taken) for f in result]
 
 
-# Makers whose name leads a product's name ("NVIDIA Titan Xp", "Xilinx Zynq", "Intel Xeon").
+# Makers whose name leads a product's name ("NVIDIA Titan Xp", "Xilinx Zynq", "Intel Xeon"),
+# and "Raspberry", which leads its product's name like one ("Raspberry Pi 4").
 _VENDOR_BEFORE: Final = re.compile(
-    r"(?<![\w\-])(?:NVIDIA|Nvidia|Intel|AMD|Xilinx|Altera|IBM|Qualcomm|BrainChip|SynSense|"
-    r"Samsung|Apple|Arm|ARM|Google|Lattice|Microchip|Raspberry)\s$"
+    rf"(?<![\w\-])(?:{'|'.join(sorted(HARDWARE_MAKERS | {'Raspberry'}))})\s$"
 )
 
 
