@@ -224,15 +224,20 @@ def long_form_meaning(
 
 
 def _new_concept_name(document: str, abbreviation: Abbreviation) -> str:
-    """Name of a concept that a document defines with a short form: the short form, as
-    papers and readers call a new system ("LaVCa", "EScAIP", "NALSM"), unless the title
-    uses the long form and not the short one ("Energy-Based World Models")."""
+    """Name of a concept that a document defines with a short form.
+
+    An initialism stands for its long form, as the guidelines merge "SNNs" into "spiking
+    neural network": "dynamic sparse training (DST)" is "dynamic sparse training". A coined
+    short form with lower-case letters is the name readers use ("LaVCa", "EScAIP",
+    "HiGCN"), unless the title uses the long form and not the short one.
+    """
     end = document.find("\n\n")
     title = document[: end if end >= 0 else 0].lower()
     short = abbreviation.short
     if re.fullmatch(r"[A-Z][A-Za-z0-9\-]*[A-Z]s", short):
         short = short[:-1]  # "NNIPs" -> "NNIP"
-    if abbreviation.long.lower() in title and short.lower() not in title:
+    initialism = not any(c.islower() for c in short)
+    if initialism or abbreviation.long.lower() in title and short.lower() not in title:
         return canonical_long_form(abbreviation.long)
     return short.lower()
 

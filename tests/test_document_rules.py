@@ -141,10 +141,27 @@ def test_title_case_long_form_with_a_method_head_is_a_new_method(nlp: Language) 
         ("TASN", "METHOD", RULES_EXTRACTOR),
         ("TASN", "METHOD", RULES_EXTRACTOR),
     ]
-    # A new system is known by the short form its paper gives it.
-    assert {m.concept_id for m in corpus.mentions} == {"method/tasn"}
+    # An initialism stands for its long form, as "SNNs" for "spiking neural network".
+    assert {m.concept_id for m in corpus.mentions} == {"method/temporal-attention-spiking-network"}
     (concept,) = corpus.concepts
-    assert concept.in_vocabulary is False and concept.label == "tasn"
+    assert concept.in_vocabulary is False
+    assert concept.label == "temporal attention spiking network"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("We propose LLM-assisted Visual Cortex Captioning (LaVCa). LaVCa wins.", "method/lavca"),
+        ("We present a Higher-order Graph Convolutional Network (HiGCN).", "method/higcn"),
+        ("We introduce dynamic sparse training (DST). DST prunes.", "method/dynamic-sparse-training"),
+        ("We present Neural Network Interatomic Potentials (NNIPs).",
+         "method/neural-network-interatomic-potential"),
+    ],
+)
+def test_a_coined_short_form_names_the_concept_and_an_initialism_does_not(
+    nlp: Language, text: str, concept: str
+) -> None:
+    assert {m.concept_id for m in run(nlp, text).mentions} == {concept}
 
 
 def test_a_new_concept_takes_the_long_form_its_title_uses() -> None:
@@ -336,7 +353,7 @@ def test_minted_concepts_survive_linking(nlp: Language) -> None:
 def test_named_variant_of_a_known_method_is_a_new_method(nlp: Language) -> None:
     corpus = run(nlp, "We propose the neuron-astrocyte liquid state machine (NALSM). NALSM wins.")
     found = [(m.text, m.concept_id) for m in corpus.mentions]
-    cid = "method/nalsm"
+    cid = "method/neuron-astrocyte-liquid-state-machine"
     assert found == [
         ("neuron-astrocyte liquid state machine", cid), ("NALSM", cid), ("NALSM", cid)
     ]
