@@ -36,6 +36,7 @@ from kg.found import (
     mint,
     occurrences,
     overlaps,
+    region_concept,
 )
 from kg.hardware_rules import hardware_classes
 from kg.models import Concept, ConceptId, EntityType
@@ -244,9 +245,7 @@ def _extend_regions(
             result.append(f)
             continue
         text = document[start:end]
-        cid = lookup(text, EntityType.BRAIN_REGION) or mint(
-            " ".join(text.lower().split()), EntityType.BRAIN_REGION, minted
-        )
+        cid = region_concept(text, lookup, minted)
         result.append(Found(start, end, f.label, cid, round(f.score * 0.9, 4), f.extractor))
     return result
 

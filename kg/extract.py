@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.document_rules import RULES_EXTRACTOR, Found, refine
+from kg.found import mint, region_concept
 from kg.errors import ExtractionError
 from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.ids import check_base_iri, concept_id, concept_iri
@@ -364,7 +365,7 @@ def _candidates(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Found], list[Conce
         cid = ConceptId(ent.ent_id_) if ent.ent_id_ else None
         score = scores.get((start, end), 1.0)
         spans.append(Found(start, end, EntityType(ent.label_), cid, score, EXTRACTOR_NAME))
-    concepts: list[Concept] = []
+    minted: dict[ConceptId, Concept] = {}
     for ent in doc.spans.get(MODEL_SPANS_KEY, ()):
         label = EntityType(ent.label_) if ent.label_ in _ENTITY_LABELS else None
         if label not in MODEL_LABELS or not plausible(ent.text, label, gazetteer):
@@ -373,15 +374,14 @@ def _candidates(doc: Doc, gazetteer: Gazetteer) -> tuple[list[Found], list[Conce
         inside = [f for f in spans if f.start < end and start < f.end]
         if inside and not refines_regions(doc.text, start, end, label, inside):
             continue
-        cid = gazetteer.lookup(ent.text, label)
-        if cid is None:
-            name = form_key(ent.text)
-            cid = concept_id(label, name)
-            concepts.append(Concept(id=cid, type=label, label=name, in_vocabulary=False))
+        if label is EntityType.BRAIN_REGION:
+            cid = region_concept(ent.text, gazetteer.lookup, minted)
+        else:
+            cid = gazetteer.lookup(ent.text, label) or mint(form_key(ent.text), label, minted)
         spans = [f for f in spans if f not in inside]
         spans.append(Found(start, end, label, cid, MODEL_SCORE, MODEL_EXTRACTOR))
     spans.sort(key=lambda f: f.start)
-    return spans, concepts
+    return spans, list(minted.values())
 
 
 def mentions_to_records(corpus: Corpus, *, base_iri: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from typing import Final
 
 from kg.ids import concept_id
 from kg.models import Concept, ConceptId, EntityType
+from kg.surface import singular_region
 
 RULES_EXTRACTOR: Final = "rules"
 # Fences over software names (no entity may be made there); never returned.
@@ -57,3 +58,15 @@ def mint(name: str, label: EntityType, minted: dict[ConceptId, Concept]) -> Conc
     cid = concept_id(label, name)
     minted.setdefault(cid, Concept(id=cid, type=label, label=name, in_vocabulary=False))
     return cid
+
+
+def region_concept(text: str, lookup: Lookup, minted: dict[ConceptId, Concept]) -> ConceptId:
+    """The concept of a region name: the vocabulary's for it or for its singular ("sensory
+    cortices" is sensory cortex), else a new one named by the singular, lower case."""
+    singular = singular_region(text)
+    region = EntityType.BRAIN_REGION
+    return (
+        lookup(text, region)
+        or (lookup(singular, region) if singular else None)
+        or mint(" ".join((singular or text).lower().split()), region, minted)
+    )

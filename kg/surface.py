@@ -114,12 +114,14 @@ def pluralise(text: str, attr: MatchAttr) -> str | None:
 
     Only regular nouns and acronyms are inflected: "spiking neural network" ->
     "spiking neural networks", "Gaussian process" -> "Gaussian processes", "neural ODE"
-    -> "neural ODEs", "SNN" -> "SNNs". Words ending in a digit, a single "s", or with
+    -> "neural ODEs", "SNN" -> "SNNs", "ReLU" -> "ReLUs". Words ending in a digit, a single "s", or with
     inner capitals (product names such as "SpiNNaker") keep their form.
     """
     head, _, last = text.rpartition(" ")
     if attr == ORTH:
-        if not is_acronym(text) or not text[-1].isalpha() or len(text) < 2:
+        # Acronyms and mixed-case short forms ending in a capital: "SNNs", "ReLUs", "LoRAs".
+        capitals = sum(c.isupper() for c in text)
+        if " " in text or not text[-1].isupper() or capitals < 2:
             return None
         return text + "s"
     # Title case ("Graph Convolutional Network") is inflected like lower case; the
@@ -131,6 +133,32 @@ def pluralise(text: str, attr: MatchAttr) -> str | None:
     if (last.endswith("s") and not last.endswith("ss")) or last.lower() in _UNINFLECTED:
         return None  # "nucleus", "analysis"; but "process" -> "processes"
     return f"{head} {plural_of(last.lower())}".strip()
+
+
+# Plural heads of region names, Latin and English, and their singulars.
+_REGION_SINGULAR: Final = {
+    "cortices": "cortex", "nuclei": "nucleus", "gyri": "gyrus", "sulci": "sulcus",
+    "colliculi": "colliculus", "thalami": "thalamus", "hippocampi": "hippocampus",
+    "amygdalae": "amygdala", "striata": "striatum", "cerebella": "cerebellum",
+    "laminae": "lamina", "areas": "area", "regions": "region", "subregions": "subregion",
+    "lobes": "lobe", "lobules": "lobule", "fields": "field", "subfields": "subfield",
+    "layers": "layer", "zones": "zone", "hemispheres": "hemisphere", "retinae": "retina",
+    "retinas": "retina", "cortexes": "cortex",
+}
+
+
+def singular_region(text: str) -> str | None:
+    """The singular of a plural region name, or None if its last word is no plural head.
+
+    Example:
+        >>> singular_region("Sensory Cortices"), singular_region("dentate gyrus")
+        ('Sensory cortex', None)
+    """
+    head, space, last = text.rpartition(" ")
+    singular = _REGION_SINGULAR.get(last.lower())
+    if singular is None:
+        return None
+    return f"{head}{space}{singular}"
 
 
 # Mass nouns and words whose plural would be another word.

@@ -119,6 +119,9 @@ def test_hyphenated_forms_compare_equal_to_their_pattern() -> None:
         ("Gaussian process", "LOWER", "Gaussian processes"),  # "-ss" takes "-es"
         ("neural ODE", "LOWER", "neural ODEs"),  # a final acronym takes "s"
         ("SNN", "ORTH", "SNNs"),
+        ("ReLU", "ORTH", "ReLUs"),  # a mixed-case short form ending in a capital
+        ("SpiNNaker", "ORTH", None),
+        ("Loihi 2", "ORTH", None),
         ("hippocampus", "LOWER", None),
         ("principal component analysis", "LOWER", None),
         ("SpiNNaker", "LOWER", None),

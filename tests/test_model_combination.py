@@ -149,3 +149,14 @@ def test_blank_pipeline_splits_brackets_inside_words() -> None:
     words = [t.text for t in blank_pipeline()("the subthalamic nucleus(STh) fires")]
     assert words[2:6] == ["nucleus", "(", "STh", ")"]
     assert [t.text for t in spacy.blank("en")("nucleus(STh)")] == ["nucleus(STh"] + [")"]
+
+
+def test_plural_model_regions_take_the_concept_of_their_singular() -> None:
+    text = "Both arcuate nuclei and the pontine reticular nuclei respond."
+    nlp = with_stand_in_model({text: ["arcuate nuclei", "pontine reticular nuclei"]})
+    corpus = extract_mentions(Corpus(papers=(Paper(id=PaperId("id:1"), title="", text=text),)), nlp)
+    by_text = {m.text: m.concept_id for m in corpus.mentions}
+    assert by_text["arcuate nuclei"] == "brain-region/arcuate-nucleus"  # the vocabulary's
+    new = "brain-region/pontine-reticular-nucleus"  # new to it, named in the singular
+    assert by_text["pontine reticular nuclei"] == new
+    assert {c.id: c.label for c in corpus.concepts}[new] == "pontine reticular nucleus"
