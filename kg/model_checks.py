@@ -64,6 +64,13 @@ _FIBRE_HEADS: Final = BUNDLE_NAMES | frozenset(
     fibres root roots""".split()
 )
 _NUCLEUS_HEADS: Final = frozenset({"nucleus", "nuclei", "area", "region", "zone", "part"})
+# Words of mathematics, which a model trained on neuroanatomy takes for anatomy where they
+# meet a region word ("diagonal of the Fisher information matrix": "matrix" is striatal;
+# not "diagonal": the diagonal band of Broca is a region).
+_MATHS_WORDS: Final = frozenset(
+    """fisher information covariance hessian jacobian eigenvalue eigenvalues
+    eigenvector eigenvectors adjacency laplacian gradient gradients matrices""".split()
+)
 _SPECIES_WORDS: Final = frozenset(
     """rat rats mouse mice monkey monkeys macaque macaques cat cats human humans bird birds
     ferret ferrets rabbit rabbits primate primates species animal animals""".split()
@@ -130,6 +137,8 @@ def plausible(text: str, label: EntityType, gazetteer: Gazetteer) -> bool:
         return any(c.isupper() or c.isdigit() for c in text)  # guideline 17
     if label is EntityType.BRAIN_REGION:
         if key in _NOT_REGIONS or any(gazetteer.lookup(text, other) for other in _OTHER_TYPES):
+            return False
+        if _MATHS_WORDS.intersection(key.split()):
             return False
         # Guideline 19: fibre bundles, nerves and roots are no regions; the head before "of"
         # decides ("nucleus of the optic tract" is a nucleus, "fibres of the fornix" no region).

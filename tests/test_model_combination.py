@@ -34,6 +34,7 @@ GAZETTEER = Gazetteer.from_entries(
         concept("spinal trigeminal nucleus"),
         concept("cortical"),
         concept("outer plexiform layer"),
+        concept("striatal matrix"),
         concept("V1"),
         concept("frontal cortex"),
         concept("parietal cortex"),
@@ -69,6 +70,8 @@ GAZETTEER = Gazetteer.from_entries(
         # A nucleus named after a bundle is a region: its head is "nucleus", not "nerve".
         ("nucleus of the ventral optic tract", True),
         ("fibres of the optic tract", False),
+        ("striosome and matrix", True),
+        ("diagonal of the Fisher information matrix", False),  # mathematics, not the striatum
     ],
 )
 def test_model_regions_must_read_as_anatomy(text: str, expected: bool) -> None:
