@@ -163,11 +163,21 @@ _BEFORE_REGION: Final = re.compile(
     rf"(?<![A-Za-z\-])(?:(?:{_POSITION}[\s\-]+)*{_POSITION}\s+$"
     rf"|(?:(?:{_POSITION}|deep|basilar|accessory)\s+)*"
     r"(?:nucleus|nuclei|core|shell)\s+of\s+(?:the\s+)?$"
-    rf"|(?:(?:{_POSITION}|deep|basilar|accessory)\s+)+"
-    r"(?:division|part|subdivision|region|portion|zone|segment|sector)\s+of\s+(?:the\s+)?$)",
+    rf"|(?:(?:{_POSITION}|deep|basilar|accessory|middle|outer|inner|extreme)"
+    r"(?:\s+(?:and|or)\s+|\s+))+"
+    r"(?:division|part|subdivision|region|portion|zone|segment|sector|level)s?"
+    r"\s+of\s+(?:the\s+)?$)",
     re.IGNORECASE,
 )
 _AFTER_REGION: Final = re.compile(r"^\s+(?:complex|nucleus|nuclei)\b", re.IGNORECASE)
+# A nucleus named after what it serves: one lower-case word after "of (the)", no more.
+_NUCLEUS_OF: Final = re.compile(r"\s+of\s+(?:the\s+)?([a-z]{4,})(?=\s*[(),.;:])")
+_NOT_NAMING_A_NUCLEUS: Final = frozenset(
+    """brain rats mice mouse cats monkey monkeys animals species origin neurons cells
+    this that these those each both same present adult young mammals vertebrates birds
+    fish fishes dogfish reptiles primates rodents humans ferrets songbirds zebrafish
+    goldfish lamprey frogs chicks""".split()
+)
 _AREA_WORDS: Final = re.compile(
     r"^(?:(?:visual\s+)?areas?\s+)?(V[1-8][A-Za-z]?|MT|MST|IT|CA[1-4])"
     r"(?:\s+(?:region|field|subfield))?$",
@@ -239,6 +249,10 @@ def _extend_regions(
         after = _AFTER_REGION.match(document[end : end + 20])
         if after is not None:
             end += after.end()
+        elif re.search(r"\bnucle(?:us|i)$", document[start:end], re.IGNORECASE):
+            named = _NUCLEUS_OF.match(document, end)  # "spinal nucleus of the bulbocavernosus"
+            if named is not None and named.group(1).lower() not in _NOT_NAMING_A_NUCLEUS:
+                end = named.end()
         if (start, end) == (f.start, f.end) or any(
             s < end and start < e and (s, e) != (f.start, f.end) for s, e in taken
         ):

@@ -295,6 +295,16 @@ def test_region_spans_grow_over_position_words(nlp: Language) -> None:
         ("Cells in part of the caudate nucleus fired.", "caudate nucleus"),
         ("Cells in the caudoventral region of the red nucleus.", "caudoventral region of the red nucleus"),
         ("Neurons in paracentral V1 were recorded.", "V1"),
+        # Plural parts and coordinated positions name one region too.
+        ("Cells in rostral levels of the caudate nucleus.", "rostral levels of the caudate nucleus"),
+        ("Fibres enter lateral or medial portions of the caudate nucleus.",
+         "lateral or medial portions of the caudate nucleus"),
+        # A nucleus named after what it serves, one word before punctuation (the made-up name
+        # stands for "spinal nucleus of the bulbocavernosus", which the vocabulary lacks).
+        ("Motoneurons of the caudate nucleus of the bulbocavernosus, in rats, grow.",
+         "caudate nucleus of the bulbocavernosus"),
+        ("Cells of the caudate nucleus of lesioned rats.", "caudate nucleus"),
+        ("In the caudate nucleus of mammals, cells fire.", "caudate nucleus"),
     ],
 )
 def test_region_spans_grow_over_whole_position_words_only(
