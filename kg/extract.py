@@ -201,10 +201,15 @@ def blank_pipeline() -> Language:
     """``spacy.blank("en")`` with the tokenizer extraction uses (and the NER is trained on).
 
     Brackets between letters or digits split as a space would ("nucleus(STh)",
-    "SNN)-based"), so a span can end at "nucleus" there.
+    "SNN)-based"), so a span can end at "nucleus" there; so does a plus before a capital,
+    which joins two names ("ODIN+MorphIC"), not "C++".
     """
     nlp = spacy.blank("en")
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-Za-z0-9])[()\[\]](?=[A-Za-z0-9])"]
+    infixes = [
+        *nlp.Defaults.infixes,
+        r"(?<=[A-Za-z0-9])[()\[\]](?=[A-Za-z0-9])",
+        r"(?<=[A-Za-z0-9])\+(?=[A-Z])",
+    ]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # A full stop after a name that ends in one capital ("MovieLens-1M.", "ImageNet-C.")
     # ends the sentence; spaCy keeps it as it would an initial ("J.").

@@ -13,7 +13,7 @@ prepositional phrase.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from kg.found import RULES_EXTRACTOR, Found, Lookup, overlaps
@@ -23,19 +23,19 @@ from kg.models import EntityType
 _HEADS: Final = (
     r"(?:chips?|processors?|co-?processors?|accelerators?|transistors?|FETs?|NPUs?|"
     r"processing\s+units?|hardware|random-access\s+memory|random-access\s+memories|"
-    r"RAMs?|microcontrollers?|microprocessors?|wafers?|boards?)"
+    r"[A-Z]{0,2}RAMs?|macros?(?!-)|microcontrollers?|microprocessors?|wafers?|boards?)"
 )
 _HEAD_AT_END: Final = re.compile(rf"(?:^|[\s\-]){_HEADS}$", re.IGNORECASE)
 # Up to six words of a description, none of them a preposition or conjunction, so the head
 # is the description's own head ("A Convolutional Neural Network Accelerator").
 _DESCRIPTION_WORDS: Final = (
-    r"(?:(?!(?:for|of|on|in|with|to|using|via|and|or|by|from)\b)[\w\-\u00b2\u00b5]+\s+){0,6}?"
+    r"(?:(?!(?:for|of|on|in|with|to|using|via|and|or|by|from)\b)[\w\-\u00b2\u00b5]+,?\s+){0,6}?"
 )
 _TITLE_DESCRIPTION: Final = re.compile(
     rf":\s+(?:(?:an?|the)\s+)?{_DESCRIPTION_WORDS}{_HEADS}\b", re.IGNORECASE
 )
 _APPOSITIVE: Final = re.compile(
-    rf",\s+(?:an?|the)\s+{_DESCRIPTION_WORDS}{_HEADS}\b", re.IGNORECASE
+    rf",\s+(?:(?:an?|the)\s+)?{_DESCRIPTION_WORDS}{_HEADS}\b", re.IGNORECASE
 )
 # The name used as a modifier of a hardware noun: "HICANN chips", "Darwin Neural
 # Processing Unit", "the Darwin NPU".
@@ -57,6 +57,28 @@ def names_hardware(long_form: str) -> bool:
 def is_hardware_noun(word: str) -> bool:
     """Whether ``word`` alone is a hardware head noun ("chips" after "(HICANN)")."""
     return re.fullmatch(_HEADS, word, re.IGNORECASE) is not None
+
+
+# A model or board code or a CamelCase name before a hardware noun, with at most two of a
+# few modifiers between: "ZC706 embedded FPGA platform", "Xilinx VC707 board". Acronyms of
+# capitals alone name the workload there ("DNN accelerator", "SNN processor"), and
+# capitalised words before "Processor" in a title are its description, so neither counts.
+_NAME_BEFORE_DEVICE: Final = re.compile(
+    r"(?<![\w\-])([A-Z][\w\-]*[\w])\s+(?:(?:embedded|development|evaluation|FPGA|SoC)\s+){0,2}"
+    r"(?i:chips?|boards?|FPGAs?|SoCs?|co-?processors?|processors?|microcontrollers?|wafers?)"
+    r"(?![\w\-])"
+)
+
+
+def device_names(document: str, is_name_like: Callable[[str], bool]) -> list[str]:
+    """Names that modify a hardware noun, so name a device ("ZC706 embedded FPGA platform");
+    ``is_name_like`` decides what reads as a name."""
+    return [
+        match.group(1)
+        for match in _NAME_BEFORE_DEVICE.finditer(document)
+        if not (match.group(1).isalpha() and match.group(1).isupper())
+        and is_name_like(match.group(1))
+    ]
 
 
 def described_as_hardware(document: str, name: str) -> bool:

@@ -119,6 +119,12 @@ def is_standalone_name(token: str) -> bool:
     return any(c.isdigit() for c in token) and upper >= 2 and len(letters) >= 3
 
 
+def is_brand(token: str) -> bool:
+    """Whether ``token`` is a maker, company or product brand rather than a system's name
+    ("NVIDIA", "GitHub", "MHz")."""
+    return token in _BRANDS
+
+
 def standalone_names(document: str) -> list[str]:
     """The tokens of ``document`` that name a system wherever they occur (``is_standalone_name``).
     """

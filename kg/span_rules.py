@@ -62,15 +62,17 @@ _MEANING_PREFIXES: Final = frozenset({"anti", "semi", "non", "bi"})
 _VERSION_WORDS: Final = frozenset({"Turbo", "turbo", "Pro", "Ultra", "Mini", "Instruct", "Chat", "XL"})
 # "<name> 3.1", "<name> 2", "<name> 8B": a version or a size after a proper name.
 _VERSION_AFTER: Final = re.compile(
-    r"^ (?:v?\d+(?:\.\d+)+|\d{1,2}|\d+(?:\.\d+)?[BMK]|[Tt]urbo|Pro|Ultra|Mini|Instruct|Chat|XL)"
+    r"^ (?:v?\d+(?:\.\d+)+|v\d{1,2}|\d{1,2}|\d+(?:\.\d+)?[BMK]|[Tt]urbo|Pro|Ultra|Mini|Instruct|Chat|XL)"
     r"(?![\w\-]|\.\d)"
 )
 # Words after a number that make it a count, not a version ("GPT 2 times", "ResNet 3 layers").
 _COUNT_NOUN: Final = re.compile(
     r"^\s+(?:[a-z]+s|times|fold|layer|step|epoch|hour|day|percent|per)\b"
 )
-# A product's model code after its family name: "Jetson TX1", "Tesla K80", "Titan V100".
-_MODEL_CODE: Final = re.compile(r" (?:[A-Z]{1,3}\d{1,4}[A-Za-z]?|\d{3,4}(?:\s?Ti)?)(?![\w\-])")
+# A product's model code after its family name: "Jetson TX1", "Tesla K80", "Virtex-7 485T".
+_MODEL_CODE: Final = re.compile(r" (?:[A-Z]{1,3}\d{1,4}[A-Za-z]?|\d{3,4}(?:\s?Ti|[A-Z])?)(?![\w\-])")
+# Guideline 4: a device used as a synapse is one span ("memristor synapses", "PCM synapses").
+_SYNAPSE_AFTER: Final = re.compile(r" synap(?:ses|se|tic devices?)(?![\w\-])")
 _NAMED_TYPES: Final = frozenset({EntityType.METHOD, EntityType.DATASET, EntityType.HARDWARE})
 
 
@@ -93,6 +95,9 @@ def extend_names(
         if f.label is EntityType.HARDWARE and document[start].isupper():
             model = _MODEL_CODE.match(document, end)
             end = model.end() if model else end
+        if f.label is EntityType.HARDWARE:
+            synapse = _SYNAPSE_AFTER.match(document, end)
+            end = synapse.end() if synapse else end
         if (start, end) == (f.start, f.end) or any(
             s < end and start < e and (s, e) != (f.start, f.end) for s, e in taken
         ):

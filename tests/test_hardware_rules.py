@@ -6,7 +6,8 @@ import pytest
 from spacy.language import Language
 
 from kg.extract import build_nlp, extract_mentions
-from kg.hardware_rules import described_as_hardware, names_hardware
+from kg.hardware_rules import described_as_hardware, device_names, names_hardware
+from kg.name_shape import is_name
 from kg.models import Corpus, Paper, PaperId
 
 
@@ -44,6 +45,11 @@ def test_names_hardware(long_form: str, expected: bool) -> None:
         ("T\n\nWe present the Darwin Neural Processing Unit (NPU).", "Darwin", True),
         ("T\n\nEach wafer holds 384 HICANN chips.", "HICANN", True),
         ("T\n\nWe propose Foo, a low-power spiking processor for robots.", "Foo", True),
+        # No article, a comma inside the description, a memory head.
+        ("T\n\nEach chip holds FooCores, dataflow processors for embeddings.", "FooCores", True),
+        ("T\n\nWe present Foo, a massively parallel, spike-based hardware system.", "Foo", True),
+        ("T\n\nWe present Foo-RAM, an energy-efficient SRAM macro.", "Foo-RAM", True),
+        ("T\n\nFoo macro-F1 is high.", "Foo", False),
         # A method that runs on hardware is still a method.
         ("Foo: An Efficient Method for Neuromorphic Hardware\n\nFoo is fast.", "Foo", False),
         ("T\n\nWe propose Foo, a learning rule for chips.", "Foo", False),
@@ -82,3 +88,42 @@ def test_classes_of_neuromorphic_hardware_with_words_inside(nlp: Language) -> No
         "neuromorphic accelerators",
         "spike-based processors",
     ]
+
+
+@pytest.mark.parametrize(
+    ("document", "names"),
+    [
+        ("It runs on a ZC706 embedded FPGA platform.", ["ZC706"]),
+        ("The Xilinx VC707 board and an STM32F746G-DISCO development board.",
+         ["VC707", "STM32F746G-DISCO"]),
+        # Capitals alone name the workload; a title's capitalised words describe the chip.
+        ("A DNN accelerator and an SNN processor.", []),
+        ("MorphIC: A Quad-Core Binary-Weight Digital Neuromorphic Processor", []),
+    ],
+)
+def test_device_names_modify_a_hardware_noun(document: str, names: list[str]) -> None:
+    assert device_names(document, is_name) == names
+
+
+def test_board_codes_devices_as_synapses_and_versions_are_hardware(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "AlexNet ran on a ZC706 embedded FPGA platform and on TPU v4. Neurons are connected "
+        "through 10,000 PCM synapses and memristor synapses; ODIN+MorphIC reach 89%.",
+    )
+    hardware = [text for text, label in found if label == "HARDWARE"]
+    assert hardware == [
+        "ZC706", "FPGA", "TPU v4", "PCM synapses", "memristor synapses", "ODIN", "MorphIC"
+    ]
+
+
+@pytest.mark.parametrize(
+    "surface",
+    ["IoT devices", "wearable devices", "mobile phones", "VLSI", "spin-torque nano-oscillators",
+     "floating-gate memory", "spiking hardware", "SDRAM"],
+)
+def test_deployment_targets_and_device_technologies_are_hardware(
+    nlp: Language, surface: str
+) -> None:
+    # Guidelines 20 and 21: physical deployment targets and device technologies.
+    assert (surface, "HARDWARE") in tags(nlp, f"The model runs on {surface} at low power.")
