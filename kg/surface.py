@@ -128,11 +128,19 @@ def pluralise(text: str, attr: MatchAttr) -> str | None:
     # pattern matches case-insensitively anyway.
     if head and is_acronym(last) and last[-1].isalpha() and len(last) >= 2:
         return f"{text}s"  # "neural ODE" -> "neural ODEs"
+    # A hyphenated last word inflects its last part ("nano-oscillator" -> "nano-oscillators"),
+    # unless it is a phrase of its own ("integrate-and-fire", "winner-take-all").
+    if re.search(r"-(?:and|to|take|of|the|in|on|by|as|a)-", last):
+        return None
+    stem, hyphen, last = last.rpartition("-")
+    if hyphen and not (stem.isalpha() and stem.islower() and last.islower()):
+        return None  # "Hodgkin-Huxley", "BigGAN-deep": a name, not a noun
+    head = f"{head} {stem}{hyphen}".strip() if hyphen else head
     if not _ALPHA_WORD.match(last) or len(last) < 3 or not last[1:].islower():
         return None
     if (last.endswith("s") and not last.endswith("ss")) or last.lower() in _UNINFLECTED:
         return None  # "nucleus", "analysis"; but "process" -> "processes"
-    return f"{head} {plural_of(last.lower())}".strip()
+    return f"{head}{'' if hyphen else ' '}{plural_of(last.lower())}".strip()
 
 
 # Plural heads of region names, Latin and English, and their singulars.

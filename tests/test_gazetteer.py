@@ -120,6 +120,9 @@ def test_hyphenated_forms_compare_equal_to_their_pattern() -> None:
         ("neural ODE", "LOWER", "neural ODEs"),  # a final acronym takes "s"
         ("SNN", "ORTH", "SNNs"),
         ("ReLU", "ORTH", "ReLUs"),  # a mixed-case short form ending in a capital
+        ("spin-torque nano-oscillator", "LOWER", "spin-torque nano-oscillators"),
+        ("leaky integrate-and-fire", "LOWER", None),  # a hyphenated phrase, no noun
+        ("Hodgkin-Huxley", "LOWER", None),  # a name
         ("SpiNNaker", "ORTH", None),
         ("Loihi 2", "ORTH", None),
         ("hippocampus", "LOWER", None),
