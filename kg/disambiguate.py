@@ -72,6 +72,11 @@ _BUNDLE_AFTER: Final = re.compile(
 )
 # A maker before a code: "Apple M1" is a processor, not the motor cortex.
 _MAKER_BEFORE: Final = re.compile(rf"\b(?:{'|'.join(sorted(HARDWARE_MAKERS))})\s+$")
+# An engineered copy of a structure is no region: "silicon retina", "neuromorphic cochlea",
+# "artificial hippocampus".
+_ARTIFICIAL_BEFORE: Final = re.compile(
+    r"\b(?:artificial|synthetic|silicon|electronic|neuromorphic)\s+$", re.IGNORECASE
+)
 _CORTEX_BEFORE: Final = re.compile(
     r"(?:artificial|synthetic|silicon|digital|model|model's|network's|robot's|ARM|Arm)\s+$"
 )
@@ -101,7 +106,7 @@ def keeps_reading(document: str, start: int, end: int, label: EntityType) -> boo
 
 
 def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
-    if _BUNDLE_AFTER.match(after):
+    if _BUNDLE_AFTER.match(after) or _ARTIFICIAL_BEFORE.search(before):
         return False
     if _VISUAL_CODE.match(text):
         if _VERSION_BEFORE.search(before) or after.startswith((".", "-")) and after[1:2].isdigit():

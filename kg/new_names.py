@@ -56,7 +56,7 @@ _TECHNIQUE_HEADS: Final = frozenset(
     factorization factorisation decomposition computing computer computers estimation
     search propagation descent distillation normalization normalisation fusion embedding
     embeddings sampling quantization quantisation pruning replay encoding coding
-    transformer transformers autoencoder autoencoders""".split()
+    transformer transformers autoencoder autoencoders plasticity""".split()
 )
 # Heads of long forms that name no method: measures, tasks, anatomy, cells, conditions,
 # organisations, brain networks.

@@ -189,6 +189,7 @@ _DESCRIPTORS: Final = re.compile(
 # "Izhikevich model neurons" -> "Izhikevich".
 _NEURON_HEAD: Final = re.compile(r"(?:\s+model)?\s+neurons?$", re.IGNORECASE)
 _MODEL_BEFORE_NEURON: Final = re.compile(r"\s+model$", re.IGNORECASE)
+_NETWORK_OF: Final = re.compile(r"^(?:[\w\-]+\s+)*?networks?\s+of\b", re.IGNORECASE)
 
 
 def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[Found]:
@@ -201,7 +202,8 @@ def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[
             head = _NEURON_HEAD.search(text)
             if head is None and re.match(r"\s+neurons?\b", document[f.end : f.end + 10]):
                 head = _MODEL_BEFORE_NEURON.search(text)
-            if head is not None and head.start() > 0:
+            # "networks of spiking neurons" names a network, not a neuron model (guideline 14).
+            if head is not None and head.start() > 0 and not _NETWORK_OF.match(text):
                 result.append(replace(f, end=f.start + head.start()))
                 continue
         match = _DESCRIPTORS.search(text) if f.label is EntityType.METHOD else None

@@ -245,6 +245,10 @@ def test_is_name() -> None:
         ("We benchmark on an Apple M1 CPU with spiking neurons.", "M1", False),
         ("The model runs on a laptop M1 chip.", "M1", False),
         ("Neurons in M1 encode reach direction.", "M1", True),
+        # An engineered copy of a structure is no region.
+        ("Events come from a temporal-contrast silicon retina.", "retina", False),
+        ("A neuromorphic cochlea feeds the chip.", "cochlea", False),
+        ("Ganglion cells of the retina fire.", "retina", True),
     ],
 )
 def test_context_rules(text: str, surface: str, kept: bool) -> None:
