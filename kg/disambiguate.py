@@ -82,6 +82,21 @@ _CORTEX_BEFORE: Final = re.compile(
 )
 
 
+# Region names that name one structure only in its own context: a bare "granular layer" is
+# the cerebellum's in a cerebellar paper (the olfactory bulb and dentate gyrus have one
+# too), "dorsal pathway" is the dorsal visual stream in a paper on vision.
+_NEEDS_CONTEXT: Final = (
+    (
+        frozenset({"granular layer", "granular layers", "granule cell layer", "granule cell layers"}),
+        re.compile(r"cerebell", re.IGNORECASE),
+    ),
+    (
+        frozenset({"dorsal pathway", "dorsal pathways", "dorsal stream", "dorsal streams"}),
+        re.compile(r"\bvis(?:ual|ion)\b|\b(?:V1|MT|MST|MSTd)\b", re.IGNORECASE),
+    ),
+)
+
+
 def keeps_reading(document: str, start: int, end: int, label: EntityType) -> bool:
     """Whether the span ``document[start:end]`` keeps its ``label`` reading in context.
 
@@ -122,6 +137,9 @@ def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
         # "DCN" is the deep cerebellar nuclei beside neurons, Deep & Cross Network beside CTR.
         return bool(_NEURO_CONTEXT.search(document))
     lowered = text.lower()
+    for forms, context in _NEEDS_CONTEXT:
+        if lowered in forms:
+            return bool(context.search(document))
     if lowered in {"cortex", "cortical", "cortices"}:
         if _CORTEX_BEFORE.search(before) or _CORTEX_AFTER.match(after):
             return False

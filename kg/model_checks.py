@@ -57,7 +57,7 @@ def refines_regions(
 
 # Not regions by the guidelines (1 and 19), whatever WhiteText says ("spinal cord").
 _NOT_REGIONS: Final = frozenset(
-    {"brain", "brains", "nervous system", "cortical neurons", "spinal cord"}
+    {"brain", "brains", "nervous system", "cortical neurons", "spinal cord", "song", "songs"}
 )
 _FIBRE_HEADS: Final = BUNDLE_NAMES | frozenset(
     """fornix funiculus bundle bundles callosum chiasm chiasma fimbria fiber fibers fibre

@@ -23,7 +23,7 @@ NOT_NAMES: Final = frozenset(
     fMRI MRI BCI BCIs BMI LLM LLMs RGB USA UK EU US IoT NLP CV RL II III IV VI ECoG LFP
     LFPs iEEG sEEG SEEG EMG ECG EKG NIRS fNIRS CT DTI BOLD PET DOI URL HTML TBD COVID COVID-19
     SARS-CoV-2 DNA RNA mRNA ATP AGI XAI HCI IQ FPS FLOPs AUC ROC MSE RMSE SNR SoTA ERP ERPs
-    EPSP EPSPs IPSP IPSPs LTP LTD VEP VEPs SSVEP MEP MEPs CSF Neuropixels""".split()
+    EPSP EPSPs IPSP IPSPs LTP LTD VEP VEPs SSVEP MEP MEPs CSF Neuropixels NoGo""".split()
 )
 _NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[\-\.][A-Za-z0-9]+)*$")
 
@@ -111,6 +111,8 @@ def is_standalone_name(token: str) -> bool:
     parts = token.split("-")
     if len(parts) > 1 and all(p in NOT_NAMES or p.lower() in english_words() for p in parts):
         return False  # "Image-fMRI", "Real-Time": words and modalities joined, no name
+    if token.isalpha() and token.lower() in english_words():
+        return False  # "UNderstanding", "EXtending": the letters of an acronym picked out
     letters = [c for c in token if c.isalpha()]
     lower = sum(c.islower() for c in letters)
     upper = len(letters) - lower

@@ -115,6 +115,15 @@ _NAME_BEFORE: Final = r"([A-Za-z][A-Za-z0-9\-\.]*[A-Za-z0-9])"
 _DATASET_CUE: Final = re.compile(
     _NAME_BEFORE + r"\s+(?:dataset|benchmark|corpus|data set|database|collection)s?\b"
 )
+# A capitalised word after "the", mid-sentence, before "dataset": a name even when it is
+# an English word ("from the Narratives dataset"); not a description ("the Full dataset").
+_CAPITALISED_DATASET: Final = re.compile(
+    r"(?<=[a-z,] )the ([A-Z][a-z]{3,}) (?:dataset|corpus|benchmark|database)s?\b"
+)
+_GENERIC_DATASET_WORDS: Final = frozenset(
+    """training test testing validation evaluation full original public private new large
+    small real synthetic whole entire same other main final standard complete""".split()
+)
 # "AVIDa-hIL6, a large-scale dataset", "X is a new benchmark".
 _DATASET_APPOSITIVE: Final = re.compile(
     _NAME_BEFORE + r"(?:,| is| as)\s+(?:a|an|the|our)\s+"
@@ -344,6 +353,9 @@ def add_new_names(
     for match in _DATASET_CUE.finditer(document):
         if is_name(match.group(1)) or is_coined_word(match.group(1)):
             names[match.group(1)] = EntityType.DATASET
+    for match in _CAPITALISED_DATASET.finditer(document):
+        if match.group(1).lower() not in _GENERIC_DATASET_WORDS:
+            names.setdefault(match.group(1), EntityType.DATASET)  # "the Narratives dataset"
     lists = [*_DATASET_LIST.finditer(document), *_DATASET_LIST_BEFORE.finditer(document)]
     for match in lists:
         for item in re.split(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", match.group(1)):

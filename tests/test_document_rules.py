@@ -249,6 +249,11 @@ def test_is_name() -> None:
         ("Events come from a temporal-contrast silicon retina.", "retina", False),
         ("A neuromorphic cochlea feeds the chip.", "cochlea", False),
         ("Ganglion cells of the retina fire.", "retina", True),
+        # A bare layer or pathway names one structure only in its own context.
+        ("The granular layer of the cerebellum expands inputs.", "granular layer", True),
+        ("Mitral cells project past the granular layer of the bulb.", "granular layer", False),
+        ("Visual motion feeds the dorsal pathway.", "dorsal pathway", True),
+        ("Pain signals ascend the dorsal pathway of the spinal cord.", "dorsal pathway", False),
     ],
 )
 def test_context_rules(text: str, surface: str, kept: bool) -> None:
@@ -386,6 +391,7 @@ def test_generic_modifier_keeps_the_known_concept_for_the_short_form(nlp: Langua
         ("ResNet50", True), ("CORnet-S", True), ("DINOv2", True), ("VGG-16", True),
         ("Real-Time", False), ("GluN2B", False), ("GitHub", False), ("Tanh", False),
         ("COVID-19", False), ("V4", False),
+        ("UNderstanding", False),  # an English word with an acronym's letters picked out
     ],
 )
 def test_standalone_names(token: str, expected: bool) -> None:

@@ -72,6 +72,7 @@ GAZETTEER = Gazetteer.from_entries(
         ("fibres of the optic tract", False),
         ("striosome and matrix", True),
         ("diagonal of the Fisher information matrix", False),  # mathematics, not the striatum
+        ("song", False),  # what HVC drives, not a structure
     ],
 )
 def test_model_regions_must_read_as_anatomy(text: str, expected: bool) -> None:

@@ -91,6 +91,20 @@ def test_a_name_followed_by_benchmark_is_a_dataset(nlp: Language) -> None:
     assert found == [("MLPerf Tiny", "DATASET")]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Participants heard stories from the Narratives dataset.", [("Narratives", "DATASET")]),
+        ("Models were tuned on the Full dataset.", []),  # a description, not a name
+        ("The Narratives dataset is large.", []),  # a sentence's first words prove nothing
+    ],
+)
+def test_a_capitalised_word_before_dataset_mid_sentence_is_a_dataset(
+    nlp: Language, text: str, expected: list[tuple[str, str]]
+) -> None:
+    assert tags(nlp, text) == expected
+
+
 def test_a_title_name_with_its_own_modifiers_is_kept_whole(nlp: Language) -> None:
     found = tags(
         nlp,
