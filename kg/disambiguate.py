@@ -143,6 +143,8 @@ def _region_keeps(document: str, text: str, before: str, after: str) -> bool:
     if lowered in {"cortex", "cortical", "cortices"}:
         if _CORTEX_BEFORE.search(before) or _CORTEX_AFTER.match(after):
             return False
+        if lowered == "cortex" and re.search(r"\w \([A-Za-z0-9]+\)\s+$", before):
+            return False  # "inferior temporal (IT) cortex": the annotators' split keeps no "cortex"
         if lowered == "cortex" and after[:1] in "-\u2010\u2011" and after[1:2].isupper():
             return False  # "Cortex-M4": a processor
         if text[:1] == "C" and before.rstrip().endswith(("ARM", "Arm")):

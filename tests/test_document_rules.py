@@ -232,6 +232,7 @@ def test_is_name() -> None:
         ("We monitor transformer windings with a network.", "transformer", False),
         ("Spikes in the mouse cortex are sparse.", "cortex", True),
         ("The cortex of the model learns features.", "cortex", False),
+        ("Neurons in inferior temporal (IT) cortex respond to faces.", "cortex", False),
         # Named fibre bundles are no regions (guideline 19); the adjectives alone are.
         ("Axons run in the central tegmental tract.", "tegmental", False),
         ("Fibres cross in the hippocampal commissure.", "hippocampal", False),
