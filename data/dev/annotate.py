@@ -143,10 +143,13 @@ def main(argv: list[str]) -> None:
             {"id": doc_id, "title": paper.title, "text": paper.document, "entities": spans}
         )
     if args.show:
-        for record in records:
-            if record["id"] == args.show:
-                for s in record["entities"]:
-                    print(s["start"], s["end"], s["label"], repr(s["text"]), s["canonical"])
+        # Records carry the reader's "id:" prefix; accept the id with or without it.
+        wanted = {args.show, f"id:{args.show}"}
+        shown = [record for record in records if record["id"] in wanted]
+        if not shown:
+            sys.exit(f"--show {args.show}: no such document (ids look like {records[0]['id']})")
+        for s in shown[0]["entities"]:
+            print(s["start"], s["end"], s["label"], repr(s["text"]), s["canonical"])
         return
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
