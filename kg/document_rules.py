@@ -82,7 +82,7 @@ def refine(
     """
     spans = [f for f in found if keeps_reading(document, f.start, f.end, f.label)]
     minted: dict[ConceptId, Concept] = {}
-    spans = [_trim_area_words(document, f) for f in spans]
+    spans = [_trim_area_words(document, f, lookup, minted) for f in spans]
     spans = _split_region_pairs(document, spans, lookup)
     spans = hardware_classes(document, spans, lookup)
     spans = _extend_regions(document, spans, lookup, minted)
@@ -218,14 +218,28 @@ def _split_region_pairs(document: str, spans: list[Found], lookup: Lookup) -> li
     return result
 
 
-def _trim_area_words(document: str, found: Found) -> Found:
-    """ "area V4" -> "V4", "CA3 region" -> "CA3": the code is the name (guidelines' examples)."""
+def _trim_area_words(
+    document: str, found: Found, lookup: Lookup, minted: dict[ConceptId, Concept]
+) -> Found:
+    """ "area V4" -> "V4", "CA3 region" -> "CA3": the code is the name (guidelines' examples),
+    and the code's concept is the span's."""
     if found.label is not EntityType.BRAIN_REGION:
         return found
     match = _AREA_WORDS.match(document[found.start : found.end])
     if match is None or match.span(1) == (0, found.end - found.start):
         return found
-    return replace(found, start=found.start + match.start(1), end=found.start + match.end(1))
+    cid = _area_concept(match.group(1), lookup, minted)
+    return replace(
+        found, start=found.start + match.start(1), end=found.start + match.end(1), concept_id=cid
+    )
+
+
+def _area_concept(code: str, lookup: Lookup, minted: dict[ConceptId, Concept]) -> ConceptId:
+    """The concept of an area code: the vocabulary's, else one named by its spelled-out name
+    ("MST" is the medial superior temporal area)."""
+    name = _VISUAL_NAMES.get(code, code)
+    region = EntityType.BRAIN_REGION
+    return lookup(code, region) or lookup(name, region) or mint(name, region, minted)
 
 
 #: Codes that name an area by themselves: "area V4" and "CA3 region" are marked "V4", "CA3".
@@ -286,10 +300,7 @@ def _visual_areas(
     for match in _VISUAL_AREA.finditer(document):
         if overlaps(result, match.start(), match.end()):
             continue
-        code = match.group()
-        cid = lookup(code, EntityType.BRAIN_REGION) or lookup(
-            _VISUAL_NAMES.get(code, code), EntityType.BRAIN_REGION
-        ) or mint(_VISUAL_NAMES.get(code, code), EntityType.BRAIN_REGION, minted)
+        cid = _area_concept(match.group(), lookup, minted)
         result.append(
             Found(match.start(), match.end(), EntityType.BRAIN_REGION, cid, SCORE_DEFINED,
                   RULES_EXTRACTOR)

@@ -164,3 +164,12 @@ def test_plural_model_regions_take_the_concept_of_their_singular() -> None:
     new = "brain-region/pontine-reticular-nucleus"  # new to it, named in the singular
     assert by_text["pontine reticular nuclei"] == new
     assert {c.id: c.label for c in corpus.concepts}[new] == "pontine reticular nucleus"
+
+
+def test_a_model_area_trimmed_to_its_code_takes_the_code_s_concept() -> None:
+    text = "Neurons in area MST respond to optic flow."
+    nlp = with_stand_in_model({text: ["area MST"]})
+    corpus = extract_mentions(Corpus(papers=(Paper(id=PaperId("id:1"), title="", text=text),)), nlp)
+    assert [(m.text, m.concept_id) for m in corpus.mentions] == [
+        ("MST", "brain-region/medial-superior-temporal-area")
+    ]
