@@ -184,6 +184,11 @@ _DESCRIPTORS: Final = re.compile(
     re.IGNORECASE,
 )
 
+# A device technology's name without "device(s)" ("resistive switching devices" ->
+# "resistive switching", like rule 3's "platform", "processor"); deployment targets keep it
+# ("edge devices"): their first words are no device by themselves.
+_DEVICE_DESCRIPTOR: Final = re.compile(r"\s+devices?$", re.IGNORECASE)
+_DESCRIPTOR_FOR: Final = {EntityType.METHOD: _DESCRIPTORS, EntityType.HARDWARE: _DEVICE_DESCRIPTOR}
 
 # Neuron-model names exclude their head noun (guideline 2): "theta neurons" -> "theta",
 # "Izhikevich model neurons" -> "Izhikevich".
@@ -193,8 +198,9 @@ _NETWORK_OF: Final = re.compile(r"^(?:[\w\-]+\s+)*?networks?\s+of\b", re.IGNOREC
 
 
 def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[Found]:
-    """ "self-attention mechanism" -> "self-attention" when the rest is itself a known method;
-    a neuron model's name without its head noun ("theta neurons" -> "theta")."""
+    """ "self-attention mechanism" -> "self-attention" and "resistive memory devices" ->
+    "resistive memory" when the rest is itself a known name of the type; a neuron model's
+    name without its head noun ("theta neurons" -> "theta")."""
     result = []
     for f in spans:
         text = document[f.start : f.end]
@@ -206,7 +212,8 @@ def trim_descriptors(document: str, spans: list[Found], lookup: Lookup) -> list[
             if head is not None and head.start() > 0 and not _NETWORK_OF.match(text):
                 result.append(replace(f, end=f.start + head.start()))
                 continue
-        match = _DESCRIPTORS.search(text) if f.label is EntityType.METHOD else None
+        descriptors = _DESCRIPTOR_FOR.get(f.label)
+        match = descriptors.search(text) if descriptors else None
         rest = text[: match.start()] if match else ""
         cid = lookup(rest, f.label) if rest else None
         if match is None or cid is None:

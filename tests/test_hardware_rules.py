@@ -127,3 +127,10 @@ def test_deployment_targets_and_device_technologies_are_hardware(
 ) -> None:
     # Guidelines 20 and 21: physical deployment targets and device technologies.
     assert (surface, "HARDWARE") in tags(nlp, f"The model runs on {surface} at low power.")
+
+
+def test_a_device_technology_drops_devices_but_a_deployment_target_keeps_it(nlp: Language) -> None:
+    found = tags(nlp, "Weights sit in resistive switching devices and phase-change memory "
+                      "devices; the model runs on edge devices.")
+    hardware = [text for text, label in found if label == "HARDWARE"]
+    assert hardware == ["resistive switching", "phase-change memory", "edge devices"]
