@@ -141,7 +141,8 @@ _METHOD_CUE: Final = re.compile(
 )
 # "datasets Nordland and Oxford RobotCar", "benchmarks such as X, Y and Z".
 _DATASET_LIST: Final = re.compile(
-    r"\b(?:datasets?|benchmarks?|corpora)(?:\s*:\s*|\s+(?:such as|including|like|namely)\s+"
+    r"\b(?:datasets?|benchmarks?|corpora)(?:(?:\s+[a-z][\w\-]*){0,8}\s*:\s*"
+    r"|\s+(?:such as|including|like|namely)\s+"
     r"|\s+)((?:[A-Z][\w\-.+]*(?:\s+[A-Z][\w\-.+]*)*(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)?)+)"
 )
 # A list of names before the noun: "on the popular Linemod, Linemod-O, and YCB-V object pose

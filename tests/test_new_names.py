@@ -134,6 +134,15 @@ def test_a_list_of_names_before_benchmarks_is_a_list_of_datasets(nlp: Language) 
     assert ("TREC-DL", "DATASET") in tags(nlp, "Results on the TREC-DL collection improve.")
 
 
+def test_a_list_after_a_colon_that_datasets_announce_is_a_list_of_datasets(nlp: Language) -> None:
+    found = tags(
+        nlp,
+        "We present seven datasets categorized by size into three categories: ToyMix, "
+        "LargeMix and UltraLarge.",
+    )
+    assert found == [("ToyMix", "DATASET"), ("LargeMix", "DATASET"), ("UltraLarge", "DATASET")]
+
+
 def test_neuron_models_leave_out_the_head_noun(nlp: Language) -> None:
     # Guideline 2.
     found = tags(nlp, "Networks of Izhikevich model neurons and Hodgkin-Huxley neurons.")
