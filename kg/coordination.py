@@ -63,3 +63,26 @@ def coordinated_names(document: str, spans: Sequence[Found]) -> dict[str, Entity
             if is_name(first) or is_coined_word(first):
                 names.setdefault(text, label)
     return names
+
+
+# "methods such as BEAR, BRAC and behavior cloning": names that a plural method noun
+# introduces are methods, whatever else the list holds.
+_SUCH_AS: Final = re.compile(
+    r"\b(?:methods|algorithms|models|baselines|approaches|techniques|architectures|"
+    r"learning rules)\s+(?:such as|including|like|e\.g\.,?)\s+"
+    r"([^.;:()]{3,160}?)(?=[.;:()]|\s+(?:to|that|which|in|on|for|with|by|are|is|have|has|"
+    r"achieve|perform|learn|fail|often)\b)"
+)
+
+
+def introduced_methods(document: str) -> list[str]:
+    """The name-like items of a list that a plural method noun introduces ("existing offline
+    RL methods such as BEAR, BRAC and behavior cloning" -> BEAR, BRAC)."""
+    names = []
+    for match in _SUCH_AS.finditer(document):
+        for item in re.split(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+", match.group(1)):
+            item = item.strip()
+            if " " not in item and is_name(item):
+                names.append(item)
+    return names
+

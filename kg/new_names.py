@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Final
 
-from kg.coordination import coordinated_names
+from kg.coordination import coordinated_names, introduced_methods
 from kg.found import (
     FENCE_EXTRACTOR,
     RULES_EXTRACTOR,
@@ -365,6 +365,8 @@ def add_new_names(
                 is_name(item) or is_coined_word(item) or " " in item
             ):
                 names.setdefault(item, EntityType.DATASET)
+    for name in introduced_methods(document):
+        names.setdefault(name, EntityType.METHOD)
     for name, label in coordinated_names(document, spans).items():
         names.setdefault(name, label)  # "FPMC, GRU4Rec and Caser"
     for name in standalone_names(document):

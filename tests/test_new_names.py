@@ -309,3 +309,24 @@ def test_a_name_after_a_comma_following_benchmarks_is_not_listed_as_a_dataset(nl
 
 def test_automated_deep_learning_is_a_field(nlp: Language) -> None:
     assert tags(nlp, "We review automated deep learning (AutoDL). AutoDL grows.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Existing offline RL methods such as BEAR, BRAC and behavior cloning often fail.",
+         ["BEAR", "BRAC"]),
+        ("We compare with baselines such as SNFS and SET. They lose.", ["SNFS", "SET"]),
+        ("Tasks such as MNIST and CIFAR-10 are easy.", []),  # no method noun introduces them
+    ],
+)
+def test_names_a_plural_method_noun_introduces_are_methods(text: str, names: list[str]) -> None:
+    from kg.coordination import introduced_methods
+
+    assert introduced_methods(text) == names
+
+
+def test_introduced_methods_are_tagged(nlp: Language) -> None:
+    found = tags(nlp, "Existing offline RL methods such as BEAR, BRAC and behavior cloning fail.")
+    assert ("BEAR", "METHOD") in found and ("BRAC", "METHOD") in found
+
