@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "  names a document repeats), DATASET 0.857 -> 0.869-0.876, so it is not shipped; SciERC/SciREX",
         "  \"methods\" follow other guidelines and made METHOD precision worse.",
         "- HARDWARE is measured on the written abstracts only (no public corpus annotates it); recall is its",
-        "  weak side (about 0.84): device and chip names no vocabulary lists and class phrases annotators mark",
+        "  weak side (about 0.85): device and chip names no vocabulary lists and class phrases annotators mark",
         "  whole (\"neurosynaptic cores\", \"CIM hardware\").",
         "- Linking: most errors are naming disagreements between vocabulary preferred labels and the gold",
         "  canonical names (LFADS vs its spelled-out name, eDRAM vs DRAM, hippocampal formation vs",
