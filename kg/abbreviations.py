@@ -183,6 +183,10 @@ def best_long_form(short: str, long_text: str) -> int | None:
             return None
     initials = _initials_start(chars, long_text)
     if initials is not None:
+        # A long form starts at a word's start, as in S&H: "non-negative tensor factorization
+        # (NTF)", not "negative tensor factorization".
+        while initials > 0 and not long_text[initials - 1].isspace():
+            initials -= 1
         return initials
     folded = [_fold(c) for c in long_text]
     l_index = len(folded) - 1

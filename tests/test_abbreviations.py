@@ -24,6 +24,11 @@ def pairs(text: str) -> list[tuple[str, str]]:
             "the medial prefrontal cortex (mPFC) and",
             [("mPFC", "medial prefrontal cortex")],
         ),
+        # The long form starts at a word's start, prefix included.
+        (
+            "factors found by non-negative tensor factorization (NTF) show",
+            [("NTF", "non-negative tensor factorization")],
+        ),
         ("Leaky Integrate-and-Fire (LIF) neurons", [("LIF", "Leaky Integrate-and-Fire")]),
         (
             "spike\u2010timing\u2013dependent plasticity (STDP)",
