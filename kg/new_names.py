@@ -193,6 +193,8 @@ def canonical_long_form(text: str) -> str:
     """
     words = text.split()
     last = words[-1]
+    if last.lower() in ("net", "nets"):
+        last = "network"  # "Pointer Net" is a pointer network
     if last.endswith("ies") and len(last) > 4:
         last = last[:-3] + "y"
     elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:

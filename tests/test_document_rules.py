@@ -408,6 +408,7 @@ def test_canonical_long_form() -> None:
     assert canonical_long_form("Temporal  Convolutional Networks") == expected
     assert canonical_long_form("Memories") == "memory"
     assert canonical_long_form("ResNet Blocks") == "ResNet Block"
+    assert canonical_long_form("Pointer Nets") == "pointer network"
 
 
 def test_area_codes_keep_their_own_span(nlp: Language) -> None:
