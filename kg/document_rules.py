@@ -331,6 +331,16 @@ def _apply_definitions(
                     meaning = (label, cid, 1.0)
                     break
         if meaning is None:
+            # S&H's shortest long form inside a longer known name: "ferroelectric
+            # field-effect transistors (FeFETs)" defines FeFETs, not "field-effect transistors".
+            covering = [
+                f for f in spans
+                if f.end == abbreviation.long_end and f.start < abbreviation.long_start
+                and f.concept_id is not None
+            ]
+            if covering:
+                meaning = (covering[0].label, covering[0].concept_id, covering[0].score)
+        if meaning is None:
             meaning = _interrupted_name(document, abbreviation, lookup)
             meaning = meaning or _spelled_like_its_reading(abbreviation, spans)
             if meaning is not None and not overlaps(
