@@ -78,7 +78,7 @@ _ARTIFICIAL_BEFORE: Final = re.compile(
     r"\b(?:artificial|synthetic|silicon|electronic|neuromorphic)\s+$", re.IGNORECASE
 )
 _CORTEX_BEFORE: Final = re.compile(
-    r"(?:artificial|synthetic|silicon|digital|model|model's|network's|robot's|ARM|Arm)\s+$"
+    r"(?:digital|model|model's|network's|robot's|ARM|Arm)\s+$"
 )
 
 

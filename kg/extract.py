@@ -31,10 +31,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kg.document_rules import RULES_EXTRACTOR, Found, refine
-from kg.found import mint, region_concept
 from kg.errors import ExtractionError
+from kg.found import mint, region_concept
 from kg.gazetteer import Gazetteer, load_gazetteer
-from kg.ids import check_base_iri, concept_id, concept_iri
+from kg.ids import check_base_iri, concept_iri
 from kg.model_checks import plausible, refines_regions
 from kg.models import Concept, ConceptId, Corpus, EntityType, Mention
 from kg.surface import LOWER, ORTH, form_key, has_inner_capital, normalise_for_matching

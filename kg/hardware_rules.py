@@ -13,11 +13,12 @@ prepositional phrase.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from kg.found import RULES_EXTRACTOR, Found, Lookup, overlaps
 from kg.models import EntityType
+from kg.name_shape import is_brand, is_name
 
 # Nouns that make a name a piece of hardware when they head its description.
 _HEADS: Final = (
@@ -70,14 +71,13 @@ _NAME_BEFORE_DEVICE: Final = re.compile(
 )
 
 
-def device_names(document: str, is_name_like: Callable[[str], bool]) -> list[str]:
+def device_names(document: str) -> list[str]:
     """Names that modify a hardware noun, so name a device ("ZC706 embedded FPGA platform");
-    ``is_name_like`` decides what reads as a name."""
+    makers ("NVIDIA") name none."""
     return [
-        match.group(1)
-        for match in _NAME_BEFORE_DEVICE.finditer(document)
-        if not (match.group(1).isalpha() and match.group(1).isupper())
-        and is_name_like(match.group(1))
+        name
+        for name in (match.group(1) for match in _NAME_BEFORE_DEVICE.finditer(document))
+        if not (name.isalpha() and name.isupper()) and is_name(name) and not is_brand(name)
     ]
 
 

@@ -36,7 +36,7 @@ from kg.hardware_rules import (
     names_hardware,
 )
 from kg.models import Concept, ConceptId, EntityType
-from kg.name_shape import NOT_NAMES, is_brand, is_coined_word, is_name, standalone_names
+from kg.name_shape import NOT_NAMES, is_coined_word, is_name, standalone_names
 from kg.surface import has_inner_capital
 
 if TYPE_CHECKING:
@@ -373,7 +373,7 @@ def add_new_names(
         names.setdefault(name, label)  # "FPMC, GRU4Rec and Caser"
     for name in standalone_names(document):
         names.setdefault(name, EntityType.METHOD)
-    for name in device_names(document, lambda t: is_name(t) and not is_brand(t)):
+    for name in device_names(document):
         names[name] = EntityType.HARDWARE
     datasets = [f for f in spans if f.label is EntityType.DATASET]
     refused = {form for short in not_names for form in (short, short.rstrip("s"), short + "s")}

@@ -135,12 +135,11 @@ def pluralise(text: str, attr: MatchAttr) -> str | None:
     stem, hyphen, last = last.rpartition("-")
     if hyphen and not (stem.isalpha() and stem.islower() and last.islower()):
         return None  # "Hodgkin-Huxley", "BigGAN-deep": a name, not a noun
-    head = f"{head} {stem}{hyphen}".strip() if hyphen else head
     if not _ALPHA_WORD.match(last) or len(last) < 3 or not last[1:].islower():
         return None
     if (last.endswith("s") and not last.endswith("ss")) or last.lower() in _UNINFLECTED:
         return None  # "nucleus", "analysis"; but "process" -> "processes"
-    return f"{head}{'' if hyphen else ' '}{plural_of(last.lower())}".strip()
+    return f"{head} {stem}{hyphen}{plural_of(last.lower())}".strip()
 
 
 # Plural heads of region names, Latin and English, and their singulars.

@@ -7,7 +7,6 @@ from spacy.language import Language
 
 from kg.extract import build_nlp, extract_mentions
 from kg.hardware_rules import described_as_hardware, device_names, names_hardware
-from kg.name_shape import is_name
 from kg.models import Corpus, Paper, PaperId
 
 
@@ -102,7 +101,7 @@ def test_classes_of_neuromorphic_hardware_with_words_inside(nlp: Language) -> No
     ],
 )
 def test_device_names_modify_a_hardware_noun(document: str, names: list[str]) -> None:
-    assert device_names(document, is_name) == names
+    assert device_names(document) == names
 
 
 def test_board_codes_devices_as_synapses_and_versions_are_hardware(nlp: Language) -> None:
